@@ -1,0 +1,141 @@
+"""Definitions of the objective's quantities, shared by the solver and the checker.
+
+These are not rules (nothing here forbids a duty) but the yardsticks the summary
+reports: contracted targets, fairness pools and their pro-rata coefficients, and the
+integer scale of the objective. Keeping them in one place is what lets the checker
+recompute the solver's objective exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import gcd
+
+from rota.domain.models import Staff
+from rota.horizon import Horizon
+
+FULL_TIME_HOURS = 40  # PR 2003 Annex E: 8 h a day, 40 h a week
+FAIRNESS_KINDS = ("nights", "weekends", "bank_holidays")
+
+
+def is_absent(h: Horizon, staff_id: str, day: int) -> bool:
+    """A day of absence (SPEC 1.3): `restricted` is not absence."""
+    a = h.scenario.absence_on(staff_id, h.date_of(day))
+    return a is not None and a.kind != "restricted"
+
+
+def available_days(h: Horizon, staff_id: str) -> int:
+    return sum(1 for d in range(h.n_days) if not is_absent(h, staff_id, d))
+
+
+def grain_minutes(h: Horizon) -> int:
+    """The largest duration that divides every slot and every shift's paid minutes."""
+    g = gcd(60, h.slot)
+    for s in h.shifts:
+        g = gcd(g, s.paid_minutes)
+    return max(g, 1)
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Integer objective units: the summary divides the solver's objective by `per_hour`.
+
+    One weight-hour is `per_hour` units, one weight-count (a day, a request, a shift)
+    is `per_hour` units too, and fairness spreads are kept in hundredths of a
+    full-time share, hence the factor 100.
+    """
+
+    grain: int  # minutes
+
+    @property
+    def per_hour(self) -> int:
+        return 100 * 60 // self.grain
+
+    def minutes(self, minutes: int) -> int:
+        """Objective units of one weight-unit over `minutes` (a multiple of the grain)."""
+        return minutes // self.grain * 100
+
+
+def scale_of(h: Horizon) -> Scale:
+    return Scale(grain_minutes(h))
+
+
+def contract_target_minutes(h: Horizon, p: Staff) -> int:
+    """SPEC 1.3: contract_hours_per_week / 7 x days with no absence, to the grain."""
+    g = grain_minutes(h)
+    exact = p.contract_hours_per_week * 60 * available_days(h, p.staff_id) / 7
+    return int(round(exact / g)) * g
+
+
+def fit_for_site(h: Horizon, staff_id: str, site: str, day: int) -> bool:
+    """SPEC 1.5: at an operational site, valid officer_safety and not restricted."""
+    sc = h.scenario
+    if not sc.sites[site].operational:
+        return True
+    a = sc.absence_on(staff_id, h.date_of(day))
+    if a is not None and a.kind == "restricted":
+        return False
+    return sc.holds(staff_id, "officer_safety", h.date_of(day))
+
+
+def fairness_pools(h: Horizon) -> dict[str, list[tuple[str, int]]]:
+    """People sharing a base site, each with a pro-rata coefficient in hundredths.
+
+    A person's share is scaled by contracted hours and by the days they can work at
+    their base (not absent, and fit for duty there): a half-time officer, or one
+    available half the month, owes half the nights. Someone who can work no day at
+    their base is left out of the pool.
+    """
+    pools: dict[str, list[tuple[str, int]]] = {}
+    for p in h.scenario.staff:
+        if not p.base_site or p.contract_hours_per_week <= 0:
+            continue
+        days = sum(
+            1
+            for d in range(h.n_days)
+            if not is_absent(h, p.staff_id, d) and fit_for_site(h, p.staff_id, p.base_site, d)
+        )
+        if days == 0:
+            continue
+        coef = round(100 * FULL_TIME_HOURS * h.n_days / (p.contract_hours_per_week * days))
+        pools.setdefault(p.base_site, []).append((p.staff_id, coef))
+    return pools
+
+
+def on_call_pool(h: Horizon, rota_id: str) -> list[str]:
+    """Staff who may hold the rota by unit and rank (accreditations are per block)."""
+    r = h.scenario.on_call[rota_id]
+    return [
+        p.staff_id
+        for p in h.scenario.staff
+        if p.unit in r.units and (not r.ranks or p.rank in r.ranks)
+    ]
+
+
+def on_call_blocks(h: Horizon, rota_id: str) -> list[tuple[int, list[int]]]:
+    """Blocks of a rota meeting the horizon: (first day index, may be < 0; days inside)."""
+    from rota.domain.models import WEEKDAYS
+
+    r = h.scenario.on_call[rota_id]
+    anchor = WEEKDAYS.index(r.block_start)
+    # the block containing day 0 starts on the latest block_start weekday on or before it,
+    # counting whole blocks back from a fixed epoch so multi-week blocks stay aligned
+    first_day = h.date_of(0)
+    offset = (first_day.weekday() - anchor) % 7
+    start = -offset
+    if r.block_days % 7 == 0 and r.block_days > 7:
+        # align to an epoch Monday so that fortnightly blocks do not drift between months
+        from datetime import date
+
+        epoch = date(2024, 1, 1)  # a Monday
+        k = (h.date_of(start) - epoch).days % r.block_days
+        start -= k
+    elif r.block_days % 7 != 0:
+        start = -offset  # blocks of a non-weekly length restart on block_start each month
+    blocks = []
+    while start < h.n_days:
+        days = [d for d in range(start, start + r.block_days) if 0 <= d < h.n_days]
+        if days:
+            blocks.append((start, days))
+        start += r.block_days
+    return blocks

@@ -1,0 +1,40 @@
+"""A solver-independent result: the roster's duties and how the solve went."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rota.domain.models import Duty
+
+
+@dataclass(frozen=True)
+class Progress:
+    seconds: float
+    objective: float
+    bound: float
+
+
+@dataclass
+class Result:
+    status: str  # OPTIMAL, FEASIBLE, INFEASIBLE, MODEL_INVALID, UNKNOWN
+    duties: list[Duty]
+    objective: float | None
+    best_bound: float | None
+    gap: float | None
+    wall_seconds: float
+    seed: int
+    workers: int
+    time_limit_seconds: float
+    penalties: dict[str, float] = field(default_factory=dict)
+    progress: list[Progress] = field(default_factory=list)
+    build_seconds: float = 0.0
+    model_stats: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def found(self) -> bool:
+        return self.status in ("OPTIMAL", "FEASIBLE")
+
+
+def sort_duties(duties: list[Duty]) -> list[Duty]:
+    """SPEC 3: rows sorted by date, site, start, staff_id."""
+    return sorted(duties, key=lambda d: (d.date, d.site, d.start, d.staff_id, d.duty))

@@ -1,0 +1,148 @@
+"""All CP-SAT variables of the port and on-call model, made in one place.
+
+Variables are named with entity ids (``x[B0117,2026-12-01,N,STN]``) so that an
+exported model reads like the roster. Day series per person (work, night) carry
+the history's facts as integers before day 0, for the rules that look back.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from rota.domain.scenario import Scenario
+from rota.horizon import Horizon, ShiftInstance
+from rota.measures import Scale, on_call_blocks, scale_of
+from rota.solve.eligibility import (
+    HistoryShift,
+    eligible_blocks,
+    eligible_options,
+    history_shifts,
+)
+
+LOOKBACK_DAYS = 14  # history days kept in series: enough for every rule that looks back
+
+
+@dataclass
+class Option:
+    """One eligible (person, shift instance, site) with its boolean variable."""
+
+    staff_id: str
+    shift: ShiftInstance
+    site: str
+    var: cp_model.IntVar
+
+
+@dataclass
+class OnCallBlock:
+    rota: str
+    index: int
+    first: int  # day index of the block's first day (may be < 0)
+    days: list[int]  # its days inside the horizon
+
+
+@dataclass
+class ModelContext:
+    """The model under construction: data, variables, and lookups over them."""
+
+    horizon: Horizon
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    options: list[Option] = field(default_factory=list)
+    by_person: dict[str, list[Option]] = field(default_factory=lambda: defaultdict(list))
+    # per person: shift instance index -> the options of that instance (one per site)
+    by_person_shift: dict[str, dict[int, list[Option]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list))
+    )
+    work: dict[str, list] = field(default_factory=dict)  # day -> BoolVar or 0
+    night: dict[str, list] = field(default_factory=dict)
+    history: list[HistoryShift] = field(default_factory=list)
+    history_by_person: dict[str, list[HistoryShift]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    blocks: dict[str, list[OnCallBlock]] = field(default_factory=dict)
+    on_call: dict[tuple[str, str, int], cp_model.IntVar] = field(default_factory=dict)
+    scale: Scale | None = None
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.horizon.scenario
+
+    def shift_expr(self, staff_id: str, shift_index: int):  # noqa: ANN201
+        """1 when the person works that shift instance at any site, else 0."""
+        opts = self.by_person_shift[staff_id].get(shift_index)
+        if not opts:
+            return 0
+        if len(opts) == 1:
+            return opts[0].var
+        return sum(o.var for o in opts)
+
+    def work_series(self, staff_id: str) -> list:
+        """Work-day indicators from day -LOOKBACK_DAYS to the last day (history as ints)."""
+        return self._past(staff_id, night=False) + self.work[staff_id]
+
+    def night_series(self, staff_id: str) -> list:
+        return self._past(staff_id, night=True) + self.night[staff_id]
+
+    def _past(self, staff_id: str, night: bool) -> list[int]:
+        past = [0] * LOOKBACK_DAYS
+        for hs in self.history_by_person.get(staff_id, ()):
+            if -LOOKBACK_DAYS <= hs.day < 0 and (hs.night or not night):
+                past[hs.day + LOOKBACK_DAYS] = 1
+        return past
+
+
+def build_context(h: Horizon) -> ModelContext:
+    """Create every decision variable: shifts, work days, nights, on-call blocks."""
+    ctx = ModelContext(horizon=h)
+    ctx.scale = scale_of(h)
+    m = ctx.model
+    ctx.history = history_shifts(h)
+    for hs in ctx.history:
+        ctx.history_by_person[hs.staff_id].append(hs)
+    eligible = eligible_options(h, ctx.history)
+    days = [d.isoformat() for d in h.days]
+    for p in h.scenario.staff:
+        pid = p.staff_id
+        per_day: dict[int, list] = defaultdict(list)
+        night_day: dict[int, list] = defaultdict(list)
+        for inst, site in eligible[pid]:
+            v = m.new_bool_var(f"x[{pid},{days[inst.day]},{inst.code},{site}]")
+            opt = Option(pid, inst, site, v)
+            ctx.options.append(opt)
+            ctx.by_person[pid].append(opt)
+            ctx.by_person_shift[pid][inst.index].append(opt)
+            per_day[inst.day].append(v)
+            if inst.night:
+                night_day[inst.day].append(v)
+        work: list = [0] * h.n_days
+        night: list = [0] * h.n_days
+        for d, vs in per_day.items():
+            if len(vs) == 1:
+                work[d] = vs[0]
+            else:
+                w = m.new_bool_var(f"work[{pid},{days[d]}]")
+                m.add(sum(vs) == w)  # duty.one_per_day
+                work[d] = w
+        for d, vs in night_day.items():
+            if len(vs) == 1:
+                night[d] = vs[0]
+            else:
+                n = m.new_bool_var(f"night[{pid},{days[d]}]")
+                m.add(sum(vs) == n)
+                night[d] = n
+        ctx.work[pid] = work
+        ctx.night[pid] = night
+    holders = eligible_blocks(h, ctx.history)
+    for rota in h.scenario.config.on_call:
+        ctx.blocks[rota.id] = [
+            OnCallBlock(rota.id, i, first, ds)
+            for i, (first, ds) in enumerate(on_call_blocks(h, rota.id))
+        ]
+        for b in ctx.blocks[rota.id]:
+            for pid in holders[rota.id][b.index]:
+                ctx.on_call[rota.id, pid, b.index] = m.new_bool_var(
+                    f"oc[{rota.id},{pid},{days[b.days[0]]}]"
+                )
+    return ctx

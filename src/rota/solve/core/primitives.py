@@ -1,0 +1,143 @@
+"""Runs, window counts, forbidden successions, cover with slack and spreads.
+
+Each function posts constraints on a ``cp_model.CpModel`` and, where the rule is
+soft, returns the variables whose values are the shortfall, for the caller to weigh.
+Items of a series may be plain integers (known facts such as history): windows made
+only of facts post nothing, since nothing can change them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Union
+
+from ortools.sat.python import cp_model
+
+Expr = Union[int, cp_model.LinearExprT]  # noqa: UP007 - a runtime alias
+
+
+@dataclass(frozen=True)
+class Term:
+    """A named penalty: `coef` objective units per unit of `expr`."""
+
+    key: str  # the [weights] key it is charged to
+    expr: Expr
+    coef: int
+
+
+def _split(items: Sequence[Expr]) -> tuple[int, list]:
+    const = 0
+    exprs = []
+    for it in items:
+        if isinstance(it, int):
+            const += it
+        else:
+            exprs.append(it)
+    return const, exprs
+
+
+def at_most_in_windows(
+    model: cp_model.CpModel, series: Sequence[Expr], window: int, limit: int, first: int = 0
+) -> int:
+    """Every `window` consecutive items of `series` sum to at most `limit`.
+
+    Windows start at every position from `first`; only windows with a variable are
+    posted. Returns how many constraints were added.
+    """
+    n = 0
+    for a in range(first, len(series) - window + 1):
+        const, exprs = _split(series[a : a + window])
+        if not exprs:
+            continue
+        model.add(sum(exprs) <= limit - const)
+        n += 1
+    return n
+
+
+def at_least_in_windows(
+    model: cp_model.CpModel, windows: Sequence[Sequence[Expr]], minimum: Sequence[int]
+) -> int:
+    """Each window (a list of items) sums to at least its minimum."""
+    n = 0
+    for items, m in zip(windows, minimum, strict=True):
+        const, exprs = _split(items)
+        if m - const <= 0 or not exprs:
+            continue
+        model.add(sum(exprs) >= m - const)
+        n += 1
+    return n
+
+
+def forbid_together(model: cp_model.CpModel, first: Expr, then: Sequence[Expr]) -> None:
+    """A forbidden succession: `first` and any of `then` (themselves exclusive) not both.
+
+    Posted as one clique ``first + sum(then) <= 1``, which is tighter than pairs.
+    """
+    const, exprs = _split([first, *then])
+    if const >= 1:
+        for e in exprs:
+            model.add(e == 0)
+    elif exprs:
+        model.add(sum(exprs) <= 1)
+
+
+def forbid_patterns(
+    model: cp_model.CpModel, series: Sequence[Expr], pattern: Sequence[int]
+) -> int:
+    """Forbid a 0/1 pattern anywhere in a series of booleans (e.g. work, off, work).
+
+    For each placement: sum of items equal to 1 in the pattern minus those equal to 0
+    is at most (number of ones - 1). Returns how many constraints were added.
+    """
+    ones = sum(pattern)
+    n = 0
+    for a in range(len(series) - len(pattern) + 1):
+        const = 0
+        exprs = []
+        for it, bit in zip(series[a : a + len(pattern)], pattern, strict=True):
+            sign = 1 if bit else -1
+            if isinstance(it, int):
+                const += sign * it
+            else:
+                exprs.append(sign * it)
+        if not exprs:
+            continue
+        model.add(sum(exprs) <= ones - 1 - const)
+        n += 1
+    return n
+
+
+def add_cover(
+    model: cp_model.CpModel, supply: Sequence[Expr], required: int, name: str
+) -> cp_model.IntVar | None:
+    """Soft cover: returns the shortfall variable, at least `required` minus the supply.
+
+    None when the requirement is met by facts alone or nothing is required.
+    """
+    const, exprs = _split(supply)
+    need = required - const
+    if need <= 0:
+        return None
+    short = model.new_int_var(0, need, name)
+    if exprs:
+        model.add(sum(exprs) + short >= need)
+    else:
+        model.add(short == need)
+    return short
+
+
+def spread(
+    model: cp_model.CpModel, values: Sequence[Expr], lo: int, hi: int, name: str
+) -> cp_model.IntVar | None:
+    """The spread (max - min) of `values`, each within [lo, hi]; None for fewer than 2."""
+    if len(values) < 2:
+        return None
+    top = model.new_int_var(lo, hi, f"{name}.max")
+    bottom = model.new_int_var(lo, hi, f"{name}.min")
+    for v in values:
+        model.add(top >= v)
+        model.add(bottom <= v)
+    out = model.new_int_var(0, hi - lo, name)
+    model.add(out == top - bottom)
+    return out

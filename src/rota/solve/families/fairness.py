@@ -1,0 +1,57 @@
+"""Fair shares: spreads of nights, weekend and bank-holiday shifts, and on-call days.
+
+Rule id: fairness.spread (soft). Within each base site's pool, each person's count is
+scaled pro rata (rota.measures.fairness_pools) and the spread (max - min) is weighted;
+within each on-call rota's pool, the spread of on-call days.
+"""
+
+from __future__ import annotations
+
+from rota.measures import fairness_pools
+from rota.solve.context import ModelContext
+from rota.solve.core import Term, spread
+from rota.solve.families.on_call import on_call_days_expr
+
+
+def _counts(ctx: ModelContext, pid: str, kind: str):  # noqa: ANN202
+    h = ctx.horizon
+    if kind == "nights":
+        keep = [o for o in ctx.by_person.get(pid, ()) if o.shift.night]
+    elif kind == "weekends":
+        keep = [o for o in ctx.by_person.get(pid, ()) if h.is_weekend(o.shift.day)]
+    else:
+        keep = [o for o in ctx.by_person.get(pid, ()) if h.is_bank_holiday(o.shift.day)]
+    return sum(o.var for o in keep) if keep else 0
+
+
+def add_fairness(ctx: ModelContext) -> list[Term]:
+    sc = ctx.scenario
+    wts = sc.weights
+    h = ctx.horizon
+    unit = ctx.scale.per_hour // 100  # objective units per hundredth of a share
+    terms: list[Term] = []
+    for site, pool in fairness_pools(h).items():
+        for kind, weight in (
+            ("nights", wts.fairness_nights),
+            ("weekends", wts.fairness_weekends),
+            ("bank_holidays", wts.fairness_bank_holidays),
+        ):
+            if weight <= 0:
+                continue
+            if kind == "bank_holidays" and not any(
+                h.is_bank_holiday(d) for d in range(h.n_days)
+            ):
+                continue
+            values = [coef * _counts(ctx, pid, kind) for pid, coef in pool]
+            hi = max(coef for _, coef in pool) * h.n_days
+            s = spread(ctx.model, values, 0, hi, f"spread.{kind}[{site}]")
+            if s is not None:
+                terms.append(Term(f"fairness_{kind}", s, weight * unit))
+    if wts.fairness_on_call > 0:
+        for r in sc.config.on_call:
+            people = sorted({pid for (rid, pid, _bi) in ctx.on_call if rid == r.id})
+            values = [on_call_days_expr(ctx, r.id, pid) for pid in people]
+            s = spread(ctx.model, values, 0, h.n_days, f"spread.oncall[{r.id}]")
+            if s is not None:
+                terms.append(Term("fairness_on_call", s, wts.fairness_on_call * ctx.scale.per_hour))
+    return terms

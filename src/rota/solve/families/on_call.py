@@ -1,0 +1,83 @@
+"""On-call rotas in whole blocks, planned in the same model as the shifts.
+
+Rule ids: oncall.per_day, oncall.max_blocks, oncall.back_to_back, oncall.no_nights,
+oncall.one_rota, oncall.continue (hard); oncall.cover (soft). oncall.eligibility,
+oncall.absence and oncall.block are in the variables themselves: one variable per
+(rota, person, whole block) that the person may hold (eligibility.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rota.solve.context import ModelContext
+from rota.solve.core import Term, add_cover
+from rota.solve.eligibility import history_on_call
+
+
+def add_on_call(ctx: ModelContext) -> list[Term]:
+    h = ctx.horizon
+    sc = ctx.scenario
+    m = ctx.model
+    w = sc.weights.uncovered_on_call_day
+    hist = history_on_call(h)
+    terms: list[Term] = []
+    # day -> rota -> person -> var, for oncall.one_rota
+    per_day: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for r in sc.config.on_call:
+        blocks = ctx.blocks[r.id]
+        mine: dict[str, dict[int, object]] = defaultdict(dict)
+        for (rid, pid, bi), v in ctx.on_call.items():
+            if rid == r.id:
+                mine[pid][bi] = v
+        for b in blocks:
+            holders = [mine[p][b.index] for p in mine if b.index in mine[p]]
+            if holders:
+                m.add(sum(holders) <= r.per_day)  # oncall.per_day
+            short = add_cover(m, holders, r.per_day, f"short.oncall[{r.id},{b.index}]")
+            if short is not None:
+                terms.append(
+                    Term("uncovered_on_call_day", short, w * len(b.days) * ctx.scale.per_hour)
+                )
+            if b.first < 0:  # oncall.continue: a block in progress keeps its holders
+                before = set()
+                for d in range(b.first, 0):
+                    before |= hist.get((r.id, d), set())
+                keep = [p for p in sorted(before) if b.index in mine.get(p, {})]
+                if len(keep) <= r.per_day:
+                    for p in keep:
+                        m.add(mine[p][b.index] == 1)
+        for pid, vs in mine.items():
+            m.add(sum(vs.values()) <= r.max_blocks_per_person)  # oncall.max_blocks
+            if r.no_back_to_back:
+                for bi, v in vs.items():
+                    if bi + 1 in vs:
+                        m.add(v + vs[bi + 1] <= 1)
+            for bi, v in vs.items():
+                b = blocks[bi]
+                for d in b.days:
+                    per_day[d][pid].append(v)
+                if r.no_night_shifts:  # oncall.no_nights
+                    lo = h.at(b.days[0], r.handover)
+                    hi = h.at(b.days[-1] + 1, r.handover)
+                    for d in range(max(0, b.days[0] - 1), min(h.n_days, b.days[-1] + 1)):
+                        for inst in h.shifts_by_day[d]:
+                            if inst.night and inst.end > lo and inst.start < hi:
+                                y = ctx.shift_expr(pid, inst.index)
+                                if not isinstance(y, int):
+                                    m.add(v + y <= 1)
+    for d, people in per_day.items():
+        for _pid, vs in people.items():
+            if len(vs) > 1:
+                m.add(sum(vs) <= 1)  # oncall.one_rota
+    return terms
+
+
+def on_call_days_expr(ctx: ModelContext, rota_id: str, staff_id: str):  # noqa: ANN201
+    """On-call days of a person on a rota in the horizon, as a linear expression."""
+    blocks = ctx.blocks[rota_id]
+    return sum(
+        len(blocks[bi].days) * v
+        for (rid, pid, bi), v in ctx.on_call.items()
+        if rid == rota_id and pid == staff_id
+    )

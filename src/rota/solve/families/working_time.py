@@ -1,0 +1,193 @@
+"""Working-time rules as constraints: rest, runs of days and nights, weekly days off, hours.
+
+Rule ids: rest.min_hours, days.max_consecutive, days.off_per_week, nights.max_consecutive,
+nights.rest_after, hours.avg_weekly, hours.over_contract (hard) and contract.deviation
+(soft). duty.one_per_day is posted where the work-day variables are made (context.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rota.horizon import Horizon
+from rota.measures import contract_target_minutes
+from rota.solve.context import LOOKBACK_DAYS, ModelContext
+from rota.solve.core import Term, at_least_in_windows, at_most_in_windows, forbid_together
+
+
+def _later_within(h: Horizon, gap_minutes: int, nights_only: bool = False):
+    """For each shift instance a: {day: [instances b on a later day starting before
+    a.end + gap]}, the successions a rule with that gap forbids."""
+    by_start = sorted(h.shifts, key=lambda s: s.start)
+    out: dict[int, dict[int, list[int]]] = {}
+    for a in h.shifts:
+        if nights_only and not a.night:
+            continue
+        limit = a.end + gap_minutes
+        found: dict[int, list[int]] = defaultdict(list)
+        for b in by_start:
+            if b.start >= limit:
+                break
+            if b.day > a.day and b.start >= a.start:
+                found[b.day].append(b.index)
+        out[a.index] = found
+    return out
+
+
+def add_rest(ctx: ModelContext) -> list[Term]:
+    """rest.min_hours: no shift starts within min_rest_hours of the end of the last."""
+    h = ctx.horizon
+    rest = int(ctx.scenario.rules.min_rest_hours * 60)
+    later = _later_within(h, rest)
+    for pid, shifts in ctx.by_person_shift.items():
+        for a_idx in list(shifts):
+            for _, bs in sorted(later[a_idx].items()):
+                then = [e for b in bs if not isinstance(e := ctx.shift_expr(pid, b), int)]
+                if then:
+                    forbid_together(ctx.model, ctx.shift_expr(pid, a_idx), then)
+    return []
+
+
+def add_consecutive_days(ctx: ModelContext) -> list[Term]:
+    """days.max_consecutive: any max+1 consecutive days hold a day with no shift start."""
+    k = ctx.scenario.rules.max_consecutive_duty_days
+    first = max(0, LOOKBACK_DAYS - k)
+    for pid in ctx.work:
+        at_most_in_windows(ctx.model, ctx.work_series(pid), k + 1, k, first=first)
+    return []
+
+
+def week_windows(h: Horizon, has_history: bool) -> list[tuple[list[int], int]]:
+    """Monday-Sunday weeks meeting the horizon: (day indexes counted, days off required).
+
+    A week cut by the horizon asks pro rata, rounded down; with history, the first
+    week is whole, its days before the month known from the history.
+    """
+    need = h.scenario.rules.min_days_off_per_week
+    out = []
+    d = -h.date_of(0).weekday()
+    while d < h.n_days:
+        week = list(range(d, d + 7))
+        inside = [x for x in week if 0 <= x < h.n_days]
+        if d < 0 and has_history:
+            days = [x for x in week if x < h.n_days]
+        else:
+            days = inside
+        # days cut off at the end are unknown: pro rata on the known days
+        out.append((days, need * len(days) // 7))
+        d += 7
+    return out
+
+
+def add_days_off(ctx: ModelContext) -> list[Term]:
+    """days.off_per_week: min_days_off_per_week days with no shift start each week."""
+    h = ctx.horizon
+    weeks = week_windows(h, bool(ctx.scenario.history))
+    for pid in ctx.work:
+        series = ctx.work_series(pid)
+        windows, minima = [], []
+        for days, off in weeks:
+            # days off >= off  <=>  sum(1 - work) >= off  <=>  sum(-work) >= off - len
+            windows.append([-series[d + LOOKBACK_DAYS] if not isinstance(
+                series[d + LOOKBACK_DAYS], int) else -series[d + LOOKBACK_DAYS] for d in days])
+            minima.append(off - len(days))
+        at_least_in_windows(ctx.model, windows, minima)
+    return []
+
+
+def add_consecutive_nights(ctx: ModelContext) -> list[Term]:
+    """nights.max_consecutive: any max+1 consecutive days hold a day with no night."""
+    k = ctx.scenario.rules.max_consecutive_nights
+    first = max(0, LOOKBACK_DAYS - k)
+    for pid in ctx.night:
+        at_most_in_windows(ctx.model, ctx.night_series(pid), k + 1, k, first=first)
+    return []
+
+
+def add_rest_after_nights(ctx: ModelContext) -> list[Term]:
+    """nights.rest_after: after the last night of a run, nothing starts for the rest period.
+
+    For a night a on day d and a shift b starting before a.end + rest on day k:
+    k = d+1 and b not a night: never both (b ends the run);  k >= d+2: a + b <= 1 + N(d+1).
+    """
+    h = ctx.horizon
+    rest = int(ctx.scenario.rules.rest_after_nights_hours * 60)
+    if rest <= 0:
+        return []
+    m = ctx.model
+    later = _later_within(h, rest, nights_only=True)
+    shift_of = {s.index: s for s in h.shifts}
+    for pid, shifts in ctx.by_person_shift.items():
+        nseries = ctx.night_series(pid)
+        for a_idx in list(shifts):
+            a = shift_of[a_idx]
+            if not a.night:
+                continue
+            ya = ctx.shift_expr(pid, a_idx)
+            for k, bs in sorted(later[a_idx].items()):
+                exprs = [
+                    e
+                    for b in bs
+                    if not (k == a.day + 1 and shift_of[b].night)
+                    and not isinstance(e := ctx.shift_expr(pid, b), int)
+                ]
+                if not exprs:
+                    continue
+                if k == a.day + 1:
+                    forbid_together(m, ya, exprs)
+                else:
+                    nxt = nseries[a.day + 1 + LOOKBACK_DAYS]
+                    m.add(ya + sum(exprs) - nxt <= 1)
+        # nights in the history whose run ends at or just before the horizon
+        for hs in ctx.history_by_person.get(pid, ()):
+            if not hs.night:
+                continue
+            nxt = nseries[hs.day + 1 + LOOKBACK_DAYS] if hs.day + 1 >= -LOOKBACK_DAYS else 0
+            if isinstance(nxt, int) and nxt == 1:
+                continue  # the run goes on in the history
+            for b in h.shifts:
+                if not (hs.end <= b.start < hs.end + rest):
+                    continue
+                yb = ctx.shift_expr(pid, b.index)
+                if isinstance(yb, int):
+                    continue
+                if b.day == hs.day + 1:
+                    if not b.night:
+                        m.add(yb == 0)
+                elif isinstance(nxt, int):
+                    m.add(yb == 0)
+                else:
+                    m.add(yb <= nxt)
+    return []
+
+
+def add_hours(ctx: ModelContext) -> list[Term]:
+    """hours.avg_weekly and hours.over_contract (hard); contract.deviation (soft)."""
+    h = ctx.horizon
+    sc = ctx.scenario
+    rules = sc.rules
+    m = ctx.model
+    scale = ctx.scale
+    avg_cap = int(rules.max_avg_weekly_hours * 60 * h.n_days / 7)
+    w = sc.weights.contract_deviation_hour
+    terms: list[Term] = []
+    for p in sc.staff:
+        opts = ctx.by_person.get(p.staff_id, [])
+        if p.contract_hours_per_week <= 0:
+            continue
+        target = contract_target_minutes(h, p)
+        cap = min(avg_cap, target + int(rules.max_over_contract_hours * 60))
+        worked = sum(o.shift.paid_minutes * o.var for o in opts) if opts else 0
+        if opts:
+            m.add(worked <= cap)
+        if w <= 0:
+            continue
+        g = scale.grain
+        hi = max(target, sum(sorted((o.shift.paid_minutes for o in opts), reverse=True)[:1])
+                 * h.n_days)
+        dev = m.new_int_var(0, hi // g + 1, f"dev[{p.staff_id}]")
+        # dev in grains: worked and target are multiples of the grain
+        m.add(dev * g >= worked - target)
+        m.add(dev * g >= target - worked)
+        terms.append(Term("contract_deviation_hour", dev, w * 100))
+    return terms

@@ -1,0 +1,142 @@
+"""Solve a month: build the model, run CP-SAT, extract the roster. The only solver façade.
+
+``solve(horizon, time_limit=..., seed=..., workers=...) -> Result``; nothing else in
+the package needs to know that CP-SAT exists.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+
+from rota.domain.models import Duty
+from rota.horizon import Horizon
+from rota.roster import Progress, Result, sort_duties
+from rota.solve.context import ModelContext
+from rota.solve.core import Term
+from rota.solve.model import build_model
+
+Printer = Callable[[str], None]
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    """Records (and prints) one line per improving solution."""
+
+    def __init__(self, per_hour: int, t0: float, printer: Printer | None) -> None:
+        super().__init__()
+        self.per_hour = per_hour
+        self.t0 = t0
+        self.printer = printer
+        self.points: list[Progress] = []
+
+    def on_solution_callback(self) -> None:
+        obj = self.objective_value / self.per_hour
+        bound = self.best_objective_bound / self.per_hour
+        t = time.monotonic() - self.t0
+        self.points.append(Progress(round(t, 3), obj, bound))
+        if self.printer:
+            gap = (obj - bound) / max(abs(obj), 1e-9) if obj else 0.0
+            self.printer(
+                f"[{t:6.1f}s] roster found: objective {obj:,.2f}  bound {bound:,.2f}  "
+                f"gap {gap:.2%}"
+            )
+
+
+def _value(solver: cp_model.CpSolver, expr) -> int:  # noqa: ANN001
+    return expr if isinstance(expr, int) else int(solver.value(expr))
+
+
+def extract_duties(ctx: ModelContext, solver: cp_model.CpSolver) -> list[Duty]:
+    h = ctx.horizon
+    sc = ctx.scenario
+    duties: list[Duty] = []
+    for o in ctx.options:
+        if solver.boolean_value(o.var):
+            s = o.shift
+            duties.append(
+                Duty(
+                    staff_id=o.staff_id, date=h.date_of(s.day), duty=s.code, site=o.site,
+                    start=h.to_datetime(s.start), end=h.to_datetime(s.end),
+                    hours=round(s.paid_minutes / 60, 2), kind="shift",
+                )  # fmt: skip
+            )
+    for (rid, pid, bi), v in ctx.on_call.items():
+        if not solver.boolean_value(v):
+            continue
+        r = sc.on_call[rid]
+        for d in ctx.blocks[rid][bi].days:
+            duties.append(
+                Duty(
+                    staff_id=pid, date=h.date_of(d), duty=rid, site=r.units[0],
+                    start=h.to_datetime(h.at(d, r.handover)),
+                    end=h.to_datetime(h.at(d + 1, r.handover)), hours=0.0, kind="on_call",
+                )  # fmt: skip
+            )
+    return sort_duties(duties)
+
+
+def solve(
+    h: Horizon,
+    *,
+    time_limit: float = 60.0,
+    seed: int = 0,
+    workers: int = 2,
+    printer: Printer | None = _stderr,
+    started: float | None = None,
+    export_model: str | None = None,
+) -> Result:
+    """Build and solve the month; `time_limit` bounds the run from `started` (monotonic)."""
+    t0 = started if started is not None else time.monotonic()
+    ctx, terms = build_model(h)
+    built = time.monotonic()
+    if export_model:
+        ctx.model.export_to_file(export_model)
+    per_hour = ctx.scale.per_hour
+    solver = cp_model.CpSolver()
+    remaining = max(0.5, time_limit - (built - t0) - 0.5)
+    params = solver.parameters
+    params.max_time_in_seconds = remaining
+    params.num_workers = workers
+    params.random_seed = seed
+    params.log_search_progress = False
+    cb = _Progress(per_hour, t0, printer)
+    status = solver.solve(ctx.model, cb)
+    name = solver.status_name(status)
+    wall = time.monotonic() - t0
+    stats = {
+        "variables": len(ctx.model.proto.variables),
+        "constraints": len(ctx.model.proto.constraints),
+        "shift_options": len(ctx.options),
+        "on_call_options": len(ctx.on_call),
+    }
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Result(
+            status=name, duties=[], objective=None, best_bound=None, gap=None,
+            wall_seconds=round(wall, 3), seed=seed, workers=workers,
+            time_limit_seconds=time_limit, progress=cb.points,
+            build_seconds=round(built - t0, 3), model_stats=stats,
+        )  # fmt: skip
+    obj = solver.objective_value
+    bound = solver.best_objective_bound
+    penalties: dict[str, float] = defaultdict(float)
+    for t in terms:
+        penalties[t.key] += t.coef * _value(solver, t.expr) / per_hour
+    gap = 0.0 if obj == bound else (obj - bound) / max(abs(obj), 1.0)
+    return Result(
+        status=name, duties=extract_duties(ctx, solver), objective=obj / per_hour,
+        best_bound=bound / per_hour, gap=round(gap, 6), wall_seconds=round(wall, 3),
+        seed=seed, workers=workers, time_limit_seconds=time_limit,
+        penalties={k: round(v, 2) for k, v in sorted(penalties.items())},
+        progress=cb.points, build_seconds=round(built - t0, 3), model_stats=stats,
+    )  # fmt: skip
+
+
+__all__ = ["Term", "solve"]
