@@ -139,3 +139,19 @@ def on_call_blocks(h: Horizon, rota_id: str) -> list[tuple[int, list[int]]]:
             blocks.append((start, days))
         start += r.block_days
     return blocks
+
+
+def on_call_fair_pool(h: Horizon, rota_id: str) -> list[str]:
+    """People among whom on-call days are shared: the rota's units and ranks, holding
+    its accreditations on some day of the horizon that is not a day of absence."""
+    sc = h.scenario
+    r = sc.on_call[rota_id]
+    out = []
+    for pid in on_call_pool(h, rota_id):
+        if any(
+            not is_absent(h, pid, d)
+            and all(sc.holds(pid, a, h.date_of(d)) for a in r.accreditations)
+            for d in range(h.n_days)
+        ):
+            out.append(pid)
+    return out

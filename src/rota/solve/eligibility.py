@@ -31,8 +31,8 @@ def history_shifts(h: Horizon) -> list[HistoryShift]:
     """Shifts of the history that start before the horizon (later rows are ignored)."""
     out = []
     for d in h.scenario.history:
-        if d.kind != "shift":
-            continue
+        if d.kind != "shift" or d.staff_id not in h.scenario.people:
+            continue  # people no longer in staff.csv are not judged
         day = h.day_index(h.local_date(d.start))
         if day >= 0:
             continue

@@ -58,13 +58,29 @@ def at_most_in_windows(
 def at_least_in_windows(
     model: cp_model.CpModel, windows: Sequence[Sequence[Expr]], minimum: Sequence[int]
 ) -> int:
-    """Each window (a list of items) sums to at least its minimum."""
+    """Each window (a list of non-negative items, e.g. booleans) sums to at least its minimum.
+
+    Windows already met by their facts post nothing."""
     n = 0
     for items, m in zip(windows, minimum, strict=True):
         const, exprs = _split(items)
         if m - const <= 0 or not exprs:
             continue
         model.add(sum(exprs) >= m - const)
+        n += 1
+    return n
+
+
+def at_most_in_sets(
+    model: cp_model.CpModel, sets: Sequence[Sequence[Expr]], limits: Sequence[int]
+) -> int:
+    """Each set of items sums to at most its limit (windows of any shape, e.g. weeks)."""
+    n = 0
+    for items, limit in zip(sets, limits, strict=True):
+        const, exprs = _split(items)
+        if not exprs:
+            continue
+        model.add(sum(exprs) <= limit - const)
         n += 1
     return n
 

@@ -7,7 +7,7 @@ within each on-call rota's pool, the spread of on-call days.
 
 from __future__ import annotations
 
-from rota.measures import fairness_pools
+from rota.measures import fairness_pools, on_call_fair_pool
 from rota.solve.context import ModelContext
 from rota.solve.core import Term, spread
 from rota.solve.families.on_call import on_call_days_expr
@@ -49,7 +49,7 @@ def add_fairness(ctx: ModelContext) -> list[Term]:
                 terms.append(Term(f"fairness_{kind}", s, weight * unit))
     if wts.fairness_on_call > 0:
         for r in sc.config.on_call:
-            people = sorted({pid for (rid, pid, _bi) in ctx.on_call if rid == r.id})
+            people = on_call_fair_pool(h, r.id)
             values = [on_call_days_expr(ctx, r.id, pid) for pid in people]
             s = spread(ctx.model, values, 0, h.n_days, f"spread.oncall[{r.id}]")
             if s is not None:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from rota.horizon import Horizon
 from rota.measures import contract_target_minutes
 from rota.solve.context import LOOKBACK_DAYS, ModelContext
-from rota.solve.core import Term, at_least_in_windows, at_most_in_windows, forbid_together
+from rota.solve.core import Term, at_most_in_sets, at_most_in_windows, forbid_together
 
 
 def _later_within(h: Horizon, gap_minutes: int, nights_only: bool = False):
@@ -85,13 +85,12 @@ def add_days_off(ctx: ModelContext) -> list[Term]:
     weeks = week_windows(h, bool(ctx.scenario.history))
     for pid in ctx.work:
         series = ctx.work_series(pid)
-        windows, minima = [], []
-        for days, off in weeks:
-            # days off >= off  <=>  sum(1 - work) >= off  <=>  sum(-work) >= off - len
-            windows.append([-series[d + LOOKBACK_DAYS] if not isinstance(
-                series[d + LOOKBACK_DAYS], int) else -series[d + LOOKBACK_DAYS] for d in days])
-            minima.append(off - len(days))
-        at_least_in_windows(ctx.model, windows, minima)
+        # days off >= required  <=>  days worked <= days - required
+        at_most_in_sets(
+            ctx.model,
+            [[series[d + LOOKBACK_DAYS] for d in days] for days, _ in weeks],
+            [len(days) - off for days, off in weeks],
+        )
     return []
 
 
