@@ -65,6 +65,7 @@ class CheckReport:
     shortfalls: list[Shortfall] = field(default_factory=list)
     requests_denied: list[tuple[str, date, str, int]] = field(default_factory=list)
     requests_total: int = 0
+    counts: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # site -> kind -> slots
 
     @property
     def hard(self) -> list[Violation]:
@@ -441,6 +442,7 @@ def _measure_cover(h: Horizon, shifts: list[_Shift], rep: CheckReport) -> None:
         for k in h.demand[s.site].skills:
             if sc.holds(s.staff_id, k, day):
                 c[f"skill:{k}"][a:b] += 1
+    rep.counts = counts
     region_sup = sum((counts[s]["supervisors"] for s in op_sites), np.zeros(n, np.int64))
     off_h = sup_h = skill_h = 0.0
     for sid in sc.sites:

@@ -1,0 +1,160 @@
+"""What the commands do, without the command line: generate a month, check a roster.
+
+The CLI parses and prints; these functions load, solve, check and write, and are what
+tests and other commands (scenario comparisons, chains of months) call.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from rota.check import CheckReport, check, validate_roster
+from rota.domain.models import Duty
+from rota.domain.scenario import Scenario
+from rota.errors import InputError
+from rota.horizon import Horizon, build_horizon, duty_is_night
+from rota.io.load import load_roster, load_scenario
+from rota.io.write import atomic_write, coverage_csv, grid_csv, roster_csv, write_json
+from rota.measures import FAIRNESS_KINDS, fairness_pools
+from rota.roster import Result
+
+
+@dataclass
+class Generated:
+    horizon: Horizon
+    result: Result
+    report: CheckReport | None
+    folder: Path | None
+    summary: dict
+
+
+def output_folder(out: Path, scenario: Scenario, month: str) -> Path:
+    return Path(out) / scenario.name / month
+
+
+def fairness_summary(h: Horizon, duties: list[Duty]) -> dict:
+    """Per base site: spread (max - min) of nights, weekend and bank-holiday shifts,
+    in full-time shares (a part-time officer's count scaled up), plus raw min/max."""
+    counts: dict[str, dict[str, int]] = {}
+    for d in duties:
+        if d.kind != "shift":
+            continue
+        c = counts.setdefault(d.staff_id, {k: 0 for k in FAIRNESS_KINDS})
+        i = h.day_index(d.date)
+        if duty_is_night(h, d):
+            c["nights"] += 1
+        if h.is_weekend(i):
+            c["weekends"] += 1
+        if h.is_bank_holiday(i):
+            c["bank_holidays"] += 1
+    out: dict = {}
+    for site, pool in sorted(fairness_pools(h).items()):
+        row = {}
+        for kind in FAIRNESS_KINDS:
+            scaled = [coef * counts.get(pid, {}).get(kind, 0) / 100 for pid, coef in pool]
+            raw = [counts.get(pid, {}).get(kind, 0) for pid, _ in pool]
+            row[kind] = {
+                "spread": round(max(scaled) - min(scaled), 2) if scaled else 0.0,
+                "min": min(raw) if raw else 0,
+                "max": max(raw) if raw else 0,
+            }
+        out[site] = {"people": len(pool), **row}
+    return out
+
+
+def build_summary(h: Horizon, res: Result, rep: CheckReport | None) -> dict:
+    sc = h.scenario
+    first = res.progress[0].seconds if res.progress else None
+    summary = {
+        "scenario": sc.name,
+        "month": h.label,
+        "status": res.status,
+        "objective": res.objective,
+        "best_bound": res.best_bound,
+        "gap": res.gap,
+        "wall_seconds": res.wall_seconds,
+        "seed": res.seed,
+        "workers": res.workers,
+        "time_limit_seconds": res.time_limit_seconds,
+        "uncovered": rep.uncovered if rep else None,
+        "penalties": res.penalties,
+        "inputs": dict(sorted(sc.input_hashes.items())),
+        # additions to the contract
+        "first_roster_seconds": first,
+        "build_seconds": res.build_seconds,
+        "model": res.model_stats,
+        "duties": {
+            "shifts": sum(1 for d in res.duties if d.kind == "shift"),
+            "on_call_days": sum(1 for d in res.duties if d.kind == "on_call"),
+        },
+    }
+    if rep is not None:
+        summary["check"] = {
+            "hard_violations": len(rep.hard),
+            "objective_recomputed": rep.objective,
+        }
+        summary["requests"] = {
+            "total": rep.requests_total,
+            "granted": rep.requests_total - len(rep.requests_denied),
+            "denied": [
+                {"staff_id": s, "date": d.isoformat(), "request": r, "weight": w}
+                for s, d, r, w in rep.requests_denied
+            ],
+        }
+        summary["fairness"] = fairness_summary(h, res.duties)
+    return summary
+
+
+def generate(
+    scenario_path: Path,
+    month: str,
+    *,
+    out: Path = Path("outputs"),
+    time_limit: float = 60.0,
+    seed: int = 0,
+    workers: int = 2,
+    history: Path | None = None,
+    force: bool = False,
+    with_names: bool = False,
+    printer=None,  # noqa: ANN001
+    started: float | None = None,
+    write: bool = True,
+    scenario: Scenario | None = None,
+) -> Generated:
+    """Load, solve, check and write one month (SPEC 4). Raises InputError for bad input."""
+    from rota.solve.run import solve  # the solver is loaded only when solving
+
+    t0 = started if started is not None else time.monotonic()
+    sc = scenario if scenario is not None else load_scenario(scenario_path, history)
+    h = build_horizon(sc, month)
+    folder = output_folder(out, sc, h.label) if write else None
+    if folder is not None and (folder / "roster.csv").exists() and not force:
+        raise InputError(
+            str(folder / "roster.csv"), "a roster is already there (use --force to replace it)"
+        )
+    kwargs = {"printer": printer} if printer is not None else {}
+    res = solve(h, time_limit=time_limit, seed=seed, workers=workers, started=t0, **kwargs)
+    rep = check(h, res.duties) if res.found else None
+    summary = build_summary(h, res, rep)
+    if folder is not None and res.found:
+        atomic_write(folder / "roster.csv", roster_csv(h, res.duties, with_names))
+        atomic_write(folder / "grid.csv", grid_csv(h, res.duties, with_names))
+        atomic_write(folder / "coverage.csv", coverage_csv(h, rep))
+        write_json(folder / "summary.json", summary)
+    return Generated(h, res, rep, folder, summary)
+
+
+def check_roster(
+    scenario_path: Path, month: str, roster: Path, history: Path | None = None
+) -> tuple[Horizon, CheckReport]:
+    """`rota check`: judge any roster.csv (also one edited by hand)."""
+    sc = load_scenario(scenario_path, history)
+    h = build_horizon(sc, month)
+    roster = Path(roster)
+    if not roster.is_file():
+        raise InputError(str(roster), "no such roster file")
+    duties, _ = load_roster(roster, str(roster))
+    validate_roster(h, duties, str(roster))
+    return h, check(h, duties)

@@ -1,0 +1,118 @@
+"""The command line: parse, call rota.app, print, exit with the SPEC's codes.
+
+0 done; 1 `check` found a hard-rule violation; 2 bad input or usage (one line naming
+file, row and field); 3 no roster found within the time limit.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from rota.errors import InputError
+
+EXIT_OK, EXIT_VIOLATION, EXIT_INPUT, EXIT_NO_ROSTER = 0, 1, 2, 3
+
+
+def _fail(exc: InputError) -> None:
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(EXIT_INPUT)
+
+
+def _month_option(f):  # noqa: ANN001, ANN202
+    return click.option("--month", required=True, metavar="YYYY-MM", help="The month to plan.")(f)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="rota")
+def main() -> None:
+    """rota: monthly rotas for port cover and on-call, on a constraint solver."""
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@_month_option
+@click.option("--out", type=click.Path(path_type=Path), default=Path("outputs"),
+              show_default=True, help="Output folder; the roster goes to OUT/<scenario>/<month>/.")
+@click.option("--time-limit", type=click.FloatRange(min=1), default=60, show_default=True,
+              help="Seconds for the whole run, loading included.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Solver random seed.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Solver threads.")
+@click.option("--history", type=click.Path(path_type=Path), default=None,
+              help="Previous roster (SPEC 3 format); overrides the scenario's history.csv.")
+@click.option("--force", is_flag=True, help="Replace an existing roster.")
+@click.option("--with-names", is_flag=True, help="Add staff names to roster.csv and grid.csv.")
+@click.option("--quiet", is_flag=True, help="No progress lines.")
+def generate(scenario: Path, month: str, out: Path, time_limit: float, seed: int, workers: int,
+             history: Path | None, force: bool, with_names: bool, quiet: bool) -> None:
+    """Plan MONTH for SCENARIO (a folder or its scenario.toml) and write the roster."""
+    started = time.monotonic()
+    from rota.app import generate as run
+
+    printer = (lambda line: None) if quiet else None
+    try:
+        g = run(scenario, month, out=out, time_limit=time_limit, seed=seed, workers=workers,
+                history=history, force=force, with_names=with_names, printer=printer,
+                started=started)
+    except InputError as exc:
+        _fail(exc)
+    res, rep = g.result, g.report
+    if not res.found:
+        click.echo(f"no roster found within {time_limit:g} s (status {res.status})", err=True)
+        sys.exit(EXIT_NO_ROSTER)
+    u = rep.uncovered
+    click.echo(f"{g.folder}/roster.csv: {g.summary['duties']['shifts']} shifts, "
+               f"{g.summary['duties']['on_call_days']} on-call days; status {res.status}, "
+               f"objective {res.objective:,.2f}, gap {res.gap:.2%}, {res.wall_seconds:.1f} s")
+    click.echo(f"uncovered: officers {u['officer_hours']:g} h, supervisors "
+               f"{u['supervisor_hours']:g} h, skills {u['skill_hours']:g} h, on-call days "
+               f"{u['on_call_days']}")
+    if rep.hard:
+        click.echo(f"internal error: the solver's roster breaks {len(rep.hard)} rule(s):", err=True)
+        for v in rep.hard[:20]:
+            click.echo(f"  {v.line()}", err=True)
+        sys.exit(EXIT_VIOLATION)
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@_month_option
+@click.option("--roster", type=click.Path(path_type=Path), required=True,
+              help="The roster.csv to check (SPEC 3), also one edited by hand.")
+@click.option("--history", type=click.Path(path_type=Path), default=None,
+              help="Previous roster; overrides the scenario's history.csv.")
+def check(scenario: Path, month: str, roster: Path, history: Path | None) -> None:
+    """Check ROSTER against every rule; exit 1 on any hard violation."""
+    from rota.app import check_roster
+
+    try:
+        _h, rep = check_roster(scenario, month, roster, history)
+    except InputError as exc:
+        _fail(exc)
+    for v in rep.violations:
+        click.echo(f"{'HARD' if v.hard else 'soft'} {v.line()}")
+    u = rep.uncovered
+    click.echo(f"uncovered: officers {u['officer_hours']:g} h, supervisors "
+               f"{u['supervisor_hours']:g} h, skills {u['skill_hours']:g} h, on-call days "
+               f"{u['on_call_days']}")
+    click.echo(f"{len(rep.hard)} hard violation(s); objective {rep.objective:,.2f}")
+    sys.exit(EXIT_VIOLATION if rep.hard else EXIT_OK)
+
+
+@main.command()
+def rules() -> None:
+    """Print the rule catalogue: id, hard or soft, rule, setting and source."""
+    from rota.rules import CATALOGUE
+
+    for r in CATALOGUE:
+        param = f" ({r.param})" if r.param else ""
+        click.echo(f"{r.id:30} {'hard' if r.hard else 'soft'}  {r.text}{param}")
+        click.echo(f"{'':30}       source: {r.source}")
+
+
+if __name__ == "__main__":
+    main()
