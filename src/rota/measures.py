@@ -81,23 +81,21 @@ def fit_for_site(h: Horizon, staff_id: str, site: str, day: int) -> bool:
 def fairness_pools(h: Horizon) -> dict[str, list[tuple[str, int]]]:
     """People sharing a base site, each with a pro-rata coefficient in hundredths.
 
-    A person's share is scaled by contracted hours and by the days they can work at
-    their base (not absent, and fit for duty there): a half-time officer, or one
-    available half the month, owes half the nights. Someone who can work no day at
-    their base is left out of the pool.
+    A person's count is scaled by contracted hours (issue: a half-time officer owes
+    half the nights): coefficient = 100 x 40 / contract hours, so a full-time count
+    of 1 is 100. Someone who can work no day at their base in the horizon (absent or
+    unfit for duty there all month) is left out of the pool.
     """
     pools: dict[str, list[tuple[str, int]]] = {}
     for p in h.scenario.staff:
         if not p.base_site or p.contract_hours_per_week <= 0:
             continue
-        days = sum(
-            1
+        if not any(
+            not is_absent(h, p.staff_id, d) and fit_for_site(h, p.staff_id, p.base_site, d)
             for d in range(h.n_days)
-            if not is_absent(h, p.staff_id, d) and fit_for_site(h, p.staff_id, p.base_site, d)
-        )
-        if days == 0:
+        ):
             continue
-        coef = round(100 * FULL_TIME_HOURS * h.n_days / (p.contract_hours_per_week * days))
+        coef = round(100 * FULL_TIME_HOURS / p.contract_hours_per_week)
         pools.setdefault(p.base_site, []).append((p.staff_id, coef))
     return pools
 

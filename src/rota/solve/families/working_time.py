@@ -160,6 +160,28 @@ def add_rest_after_nights(ctx: ModelContext) -> list[Term]:
     return []
 
 
+def _deviation_chord(ctx, pid, opts, worked, target, dev, g) -> None:  # noqa: ANN001
+    """A cut that makes the LP see whole shifts: with shifts of G paid minutes, the
+    hours worked are k*G for a whole k, and |k*G - target| lies above the chord through
+    the two multiples of G around the target. Without it the LP bound of the deviation
+    is 0 (fractional shifts hit any target exactly)."""
+    from math import gcd
+
+    big = 0
+    for o in opts:
+        big = gcd(big, o.shift.paid_minutes)
+    if big <= g or target % big == 0:
+        return
+    m = ctx.model
+    k = m.new_int_var(0, sum(o.shift.paid_minutes for o in opts) // big, f"shifts[{pid}]")
+    m.add(worked == big * k)
+    k0 = target // big
+    d0 = target - k0 * big  # deviation at k0, in minutes
+    d1 = (k0 + 1) * big - target  # at k0 + 1
+    # dev*g >= d0 + (d1 - d0) * (k - k0)
+    m.add(dev * g >= d0 + (d1 - d0) * (k - k0))
+
+
 def add_hours(ctx: ModelContext) -> list[Term]:
     """hours.avg_weekly and hours.over_contract (hard); contract.deviation (soft)."""
     h = ctx.horizon
@@ -182,11 +204,11 @@ def add_hours(ctx: ModelContext) -> list[Term]:
         if w <= 0:
             continue
         g = scale.grain
-        hi = max(target, sum(sorted((o.shift.paid_minutes for o in opts), reverse=True)[:1])
-                 * h.n_days)
-        dev = m.new_int_var(0, hi // g + 1, f"dev[{p.staff_id}]")
+        dev = m.new_int_var(0, (target + cap) // g + 1, f"dev[{p.staff_id}]")
         # dev in grains: worked and target are multiples of the grain
         m.add(dev * g >= worked - target)
         m.add(dev * g >= target - worked)
+        if opts:
+            _deviation_chord(ctx, p.staff_id, opts, worked, target, dev, g)
         terms.append(Term("contract_deviation_hour", dev, w * 100))
     return terms
