@@ -29,6 +29,8 @@ class Result:
     progress: list[Progress] = field(default_factory=list)
     build_seconds: float = 0.0
     model_stats: dict[str, int] = field(default_factory=dict)
+    # the solver's own measure of uncovered time (the summary reports the checker's)
+    uncovered: dict[str, float] = field(default_factory=dict)
 
     @property
     def found(self) -> bool:

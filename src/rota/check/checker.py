@@ -241,7 +241,8 @@ def _check_person(h: Horizon, p: Staff, mine: list[_Shift], v) -> None:  # noqa:
         week = [x for x in range(d0, d0 + 7) if x < h.n_days and (x >= 0 or has_hist)]
         required = need * len(week) // 7
         off = sum(1 for x in week if x not in per_day)
-        if off < required:
+        # a week the history alone already broke is not this roster's to mend
+        if off < required and any(x >= 0 and x in per_day for x in week):
             v(Violation("days.off_per_week", pid, h.date_of(max(d0, 0)),
                         f"{off} days off in the week of {h.date_of(d0)} "
                         f"(min {required} over {len(week)} days)"))  # fmt: skip

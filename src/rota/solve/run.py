@@ -152,8 +152,13 @@ def solve(
     obj = solver.objective_value
     bound = solver.best_objective_bound
     penalties: dict[str, float] = defaultdict(float)
+    uncovered = {"officer_hours": 0.0, "supervisor_hours": 0.0, "skill_hours": 0.0,
+                 "on_call_days": 0}  # fmt: skip
     for t in terms:
-        penalties[t.key] += t.coef * _value(solver, t.expr) / per_hour
+        value = _value(solver, t.expr)
+        penalties[t.key] += t.coef * value / per_hour
+        if t.measure is not None:
+            uncovered[t.measure[0]] += value * t.measure[1]
     gap = 0.0 if obj == bound else (obj - bound) / max(abs(obj), 1.0)
     return Result(
         status=name, duties=extract_duties(ctx, solver), objective=obj / per_hour,
@@ -161,6 +166,7 @@ def solve(
         seed=seed, workers=workers, time_limit_seconds=time_limit,
         penalties={k: round(v, 2) for k, v in sorted(penalties.items())},
         progress=cb.points, build_seconds=round(built - t0, 3), model_stats=stats,
+        uncovered={k: round(v, 2) for k, v in uncovered.items()},
     )  # fmt: skip
 
 

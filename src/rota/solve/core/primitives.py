@@ -24,6 +24,9 @@ class Term:
     key: str  # the [weights] key it is charged to
     expr: Expr
     coef: int
+    # for shortfalls: (summary `uncovered` key, amount per unit of expr), so the solver's
+    # own measure of uncovered time can be held against the checker's
+    measure: tuple[str, float] | None = None
 
 
 def _split(items: Sequence[Expr]) -> tuple[int, list]:
@@ -50,7 +53,8 @@ def at_most_in_windows(
         const, exprs = _split(series[a : a + window])
         if not exprs:
             continue
-        model.add(sum(exprs) <= limit - const)
+        # facts already past the limit (a history that broke the rule) forbid all the rest
+        model.add(sum(exprs) <= max(0, limit - const))
         n += 1
     return n
 
@@ -80,7 +84,7 @@ def at_most_in_sets(
         const, exprs = _split(items)
         if not exprs:
             continue
-        model.add(sum(exprs) <= limit - const)
+        model.add(sum(exprs) <= max(0, limit - const))
         n += 1
     return n
 

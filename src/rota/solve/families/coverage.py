@@ -132,7 +132,8 @@ def add_coverage(ctx: ModelContext) -> list[Term]:
                 )
                 if short is not None:
                     terms.append(Term("uncovered_officer_hour", short,
-                                      wts.uncovered_officer_hour * units))  # fmt: skip
+                                      wts.uncovered_officer_hour * units,
+                                      ("officer_hours", minutes / 60)))  # fmt: skip
             req = int(sd.supervisors[a])
             if req:
                 _, hsup, _ = _hist_counts(h, hist, sid)
@@ -141,7 +142,8 @@ def add_coverage(ctx: ModelContext) -> list[Term]:
                 )
                 if short is not None:
                     terms.append(Term("uncovered_supervisor_hour", short,
-                                      wts.uncovered_supervisor_hour * units))  # fmt: skip
+                                      wts.uncovered_supervisor_hour * units,
+                                      ("supervisor_hours", minutes / 60)))  # fmt: skip
             for skill, arr in sd.skills.items():
                 req = int(arr[a])
                 if not req:
@@ -153,7 +155,8 @@ def add_coverage(ctx: ModelContext) -> list[Term]:
                 short = add_cover(m, holders + [hsk], req, f"short.{skill}[{tag}]")
                 if short is not None:
                     terms.append(Term("uncovered_skill_hour", short,
-                                      wts.uncovered_skill_hour * units))  # fmt: skip
+                                      wts.uncovered_skill_hour * units,
+                                      ("skill_hours", minutes / 60)))  # fmt: skip
     return terms
 
 
@@ -206,7 +209,9 @@ def add_supervision(ctx: ModelContext) -> list[Term]:
                 m.add(gap + sum(sups) >= 1)
             for v in plain:
                 m.add(v <= gap + sum(sups))
+            minutes = (b - a) * h.slot
             terms.append(
-                Term("uncovered_supervisor_hour", gap, w * ctx.scale.minutes((b - a) * h.slot))
-            )
+                Term("uncovered_supervisor_hour", gap, w * ctx.scale.minutes(minutes),
+                     ("supervisor_hours", minutes / 60))
+            )  # fmt: skip
     return terms

@@ -37,7 +37,8 @@ def add_on_call(ctx: ModelContext) -> list[Term]:
             short = add_cover(m, holders, r.per_day, f"short.oncall[{r.id},{b.index}]")
             if short is not None:
                 terms.append(
-                    Term("uncovered_on_call_day", short, w * len(b.days) * ctx.scale.per_hour)
+                    Term("uncovered_on_call_day", short, w * len(b.days) * ctx.scale.per_hour,
+                         ("on_call_days", len(b.days)))
                 )
             if b.first < 0:  # oncall.continue: a block in progress keeps its holders
                 before = set()

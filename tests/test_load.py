@@ -1,0 +1,139 @@
+"""Bad input is expected input: every malformed file exits 2 with one line naming the
+file, the row and the field, and never a traceback."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import make_scenario
+
+from rota.cli import main
+
+
+def edit_csv(path: Path, row: int, column: str, value: str) -> None:
+    """Set one cell (row counted as in a spreadsheet: the header is row 1)."""
+    with path.open(newline="") as f:
+        rows = list(csv.reader(f))
+    rows[row - 1][rows[0].index(column)] = value
+    with path.open("w", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+
+
+def run(args: list[str]):
+    return CliRunner().invoke(main, args)
+
+
+def base(tmp_path: Path) -> Path:
+    return make_scenario(
+        tmp_path / "sc",
+        demand='[[demand]]\nsite = "A"\nfrom = "06:00"\nto = "14:00"\nofficers = 1\n',
+        staff=[["P1", "PS", "A", 40], ["P2", "PC", "A", 40], ["P3", "PC", "A", 30]],
+        absences=[["P2", "2027-02-03", "2027-02-04", "annual_leave", ""]],
+        extra='[[on_call]]\nid = "OC"\nunits = ["BORDER"]\nranks = ["PS"]\n',
+    )
+
+
+CSV_CASES = [
+    # (file, row, column, value, expected fragments of the one line)
+    ("staff.csv", 3, "base_site", "XYZ", ["staff.csv row 3", "base_site", "unknown site 'XYZ'"]),
+    ("staff.csv", 3, "staff_id", "P1", ["staff.csv row 3", "staff_id", "duplicate"]),
+    ("staff.csv", 2, "rank", "CAPTAIN", ["staff.csv row 2", "rank", "unknown rank"]),
+    ("staff.csv", 4, "contract_hours_per_week", "forty",
+     ["staff.csv row 4", "contract_hours_per_week", "'forty'"]),
+    ("staff.csv", 2, "sites_allowed", "A;QQ", ["staff.csv row 2", "sites_allowed", "QQ"]),
+    ("staff.csv", 2, "appointed_on", "2020-13-01", ["staff.csv row 2", "appointed_on"]),
+    ("absences.csv", 2, "end", "2027-02-01", ["absences.csv row 2", "before start"]),
+    ("absences.csv", 2, "start", "3rd Feb", ["absences.csv row 2", "start", "'3rd Feb'"]),
+    ("absences.csv", 2, "kind", "holiday", ["absences.csv row 2", "kind", "'holiday'"]),
+    ("absences.csv", 2, "staff_id", "P9", ["absences.csv row 2", "staff_id", "unknown"]),
+    ("accreditations.csv", 2, "valid_from", "yesterday",
+     ["accreditations.csv row 2", "valid_from"]),
+    ("accreditations.csv", 3, "valid_until", "2019-01-01",
+     ["accreditations.csv row 3", "before valid_from"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("file", "row", "column", "value", "expect"), CSV_CASES)
+def test_bad_csv_cell_exits_2_naming_file_row_field(tmp_path, file, row, column, value, expect):
+    sc = base(tmp_path)
+    edit_csv(sc / file, row, column, value)
+    r = run(["generate", str(sc), "--month", "2027-02", "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2, r.output
+    lines = [x for x in r.output.splitlines() if x.strip()]
+    assert len(lines) == 1
+    for frag in expect:
+        assert frag in lines[0]
+    assert "Traceback" not in r.output
+
+
+TOML_CASES = [
+    ('start = "06:00"', 'start = "06:30"', ["scenario.toml", "shift_templates[1].start", "grid"]),
+    ('start = "06:00"', 'start = "6am"', ["scenario.toml", "shift_templates[1].start"]),
+    ('ranks = ["PS"]', 'ranks = ["SGT"]', ["on_call[1].ranks[1]", "unknown rank 'SGT'"]),
+    ('site = "A"', 'site = "Z"', ["demand[1].site", "unknown site 'Z'"]),
+    ('officers = 1', 'officers = -1', ["demand[1].officers"]),
+    ('[rules]', '[rules]\nslot_minutes = 7', ["rules.slot_minutes", "divide"]),
+    ('[rules]', '[rules]\nmin_rest = 11', ["rules.min_rest", "unknown field"]),
+    ('timezone = "Europe/London"', 'timezone = "Mars/Olympus"', ["scenario.timezone"]),
+    ('[[sites]]', '[[sites]\n', ["scenario.toml", "not valid TOML"]),
+    ('code = "E"', 'code = "L"', ["shift_templates[2].code", "duplicate"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("old", "new", "expect"), TOML_CASES)
+def test_bad_toml_exits_2_naming_the_field(tmp_path, old, new, expect):
+    sc = base(tmp_path)
+    text = (sc / "scenario.toml").read_text()
+    assert old in text
+    (sc / "scenario.toml").write_text(text.replace(old, new, 1))
+    r = run(["generate", str(sc), "--month", "2027-02", "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2, r.output
+    lines = [x for x in r.output.splitlines() if x.strip()]
+    assert len(lines) == 1, r.output
+    for frag in expect:
+        assert frag in lines[0], lines[0]
+
+
+def test_missing_column(tmp_path):
+    sc = base(tmp_path)
+    text = (sc / "absences.csv").read_text().replace("kind,", "sort,")
+    (sc / "absences.csv").write_text(text)
+    r = run(["check", str(sc), "--month", "2027-02", "--roster", str(sc / "absences.csv")])
+    assert r.exit_code == 2
+    assert "absences.csv row 1, field kind: missing column" in r.output
+
+
+def test_missing_file_and_bad_month(tmp_path):
+    sc = base(tmp_path)
+    (sc / "staff.csv").unlink()
+    r = run(["generate", str(sc), "--month", "2027-02"])
+    assert r.exit_code == 2 and "staff.csv" in r.output and "not found" in r.output
+    r = run(["generate", str(tmp_path / "nowhere"), "--month", "2027-02"])
+    assert r.exit_code == 2 and "no such scenario" in r.output
+    sc = base(tmp_path / "b")
+    r = run(["generate", str(sc), "--month", "2027-14"])
+    assert r.exit_code == 2 and "--month" in r.output
+
+
+def test_bad_roster_rows(tmp_path):
+    sc = base(tmp_path)
+    roster = tmp_path / "r.csv"
+    header = "staff_id,date,duty,site,start,end,hours,kind\n"
+    cases = [
+        ("P9,2027-02-01,E,A,2027-02-01T06:00:00+00:00,2027-02-01T14:00:00+00:00,8.00,shift",
+         "r.csv row 2, field staff_id: unknown staff_id 'P9'"),
+        ("P1,2027-03-01,E,A,2027-03-01T06:00:00+00:00,2027-03-01T14:00:00+00:00,8.00,shift",
+         "r.csv row 2, field date"),
+        ("P1,2027-02-01,E,A,2027-02-01T06:00:00,2027-02-01T14:00:00+00:00,8.00,shift",
+         "UTC offset"),
+        ("P1,2027-02-01,E,A,2027-02-01T06:00:00+00:00,2027-02-01T14:00:00+00:00,8.00,duty",
+         "r.csv row 2, field kind"),
+    ]  # fmt: skip
+    for row, expect in cases:
+        roster.write_text(header + row + "\n")
+        r = run(["check", str(sc), "--month", "2027-02", "--roster", str(roster)])
+        assert r.exit_code == 2, (row, r.output)
+        assert expect in r.output, r.output

@@ -1,0 +1,282 @@
+"""One small scenario per rule, with the expected result worked out in the docstring.
+
+February 2027 starts on a Monday and has 28 days (4 whole weeks, no bank holiday).
+Unless a test says otherwise, every rule but the one under test is relaxed (RELAXED)
+and contract hours cost nothing, so the arithmetic stays about one rule.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import solve_and_check
+
+RELAXED = {
+    "min_rest_hours": 0,
+    "max_consecutive_duty_days": 31,
+    "min_days_off_per_week": 0,
+    "max_consecutive_nights": 31,
+    "rest_after_nights_hours": 0,
+    "max_avg_weekly_hours": 168,
+    "max_over_contract_hours": 1000,
+    "supervisor_whenever_staffed": "false",
+}
+NO_COST = "contract_deviation_hour = 0\noff_base_shift = 0\n"
+
+DAY = """
+[[shift_templates]]
+code = "D"
+start = "08:00"
+end = "16:00"
+"""
+DAY_DEMAND = """
+[[demand]]
+site = "A"
+from = "08:00"
+to = "16:00"
+officers = 1
+"""
+
+
+def rules(**over) -> str:
+    r = {**RELAXED, **over}
+    return "\n".join(f"{k} = {v}" for k, v in r.items())
+
+
+def one(tmp_scenario, *, rank="PS", hours=168, month="2027-02", **kw):
+    kw.setdefault("templates", DAY)
+    kw.setdefault("demand", DAY_DEMAND)
+    kw.setdefault("weights", NO_COST)
+    kw.setdefault("staff", [["P1", rank, "A", hours]])
+    r = kw.pop("rules", rules())
+    return solve_and_check(tmp_scenario(rules=r, **kw), month)
+
+
+def uncovered(g, kind="officer_hours"):
+    assert g.summary["uncovered"] == g.report.uncovered
+    return g.report.uncovered[kind]
+
+
+def test_cover_is_measured_in_person_hours(tmp_scenario):
+    """One sergeant, E/L shifts, 1 officer + 1 supervisor wanted 06:00-22:00.
+    At most one shift a day (duty.one_per_day): 8 of 16 h covered each day, so
+    28 x 8 = 224 officer-hours and 224 supervisor-hours are uncovered."""
+    g = one(
+        tmp_scenario,
+        templates='[[shift_templates]]\ncode = "E"\nstart = "06:00"\nend = "14:00"\n'
+        '[[shift_templates]]\ncode = "L"\nstart = "14:00"\nend = "22:00"\n',
+        demand='[[demand]]\nsite = "A"\nfrom = "06:00"\nto = "22:00"\nofficers = 1\n'
+        "supervisors = 1\n",
+    )
+    assert uncovered(g) == 224
+    assert uncovered(g, "supervisor_hours") == 224
+    assert g.summary["duties"]["shifts"] == 28
+
+
+def test_rest_min_hours_counts_the_history(tmp_scenario):
+    """History: a night 31 Jan 22:00 - 1 Feb 06:00. An 08:00 day shift on 1 Feb
+    follows 2 h later: with 11 h rest it is forbidden (8 h uncovered); with no rest
+    rule it is worked (0 h)."""
+    hist = [["P1", "2027-01-31", "N", "A", "2027-01-31T22:00:00+00:00",
+             "2027-02-01T06:00:00+00:00", "8.00", "shift"]]  # fmt: skip
+    g = one(tmp_scenario, rules=rules(min_rest_hours=11), history=hist, folder="a")
+    assert uncovered(g) == 8
+    assert "D" not in [d.duty for d in g.result.duties if d.date.day == 1]
+    g = one(tmp_scenario, rules=rules(min_rest_hours=0), history=hist, folder="b")
+    assert uncovered(g) == 0
+
+
+def test_max_consecutive_duty_days(tmp_scenario):
+    """At most 3 days in a row: the best pattern is WWWO, 21 of 28 days worked,
+    7 x 8 = 56 h uncovered."""
+    g = one(tmp_scenario, rules=rules(max_consecutive_duty_days=3))
+    assert uncovered(g) == 56
+
+
+def test_days_off_per_week_pro_rata(tmp_scenario):
+    """December 2026, 3 days off a week. Weeks: Tue 1-Sun 6 (6 days: floor(3*6/7) = 2
+    off, 4 worked), three whole weeks (4 worked each), Mon 28-Thu 31 (4 days:
+    floor(3*4/7) = 1 off, 3 worked): 19 of 31 days, 12 x 8 = 96 h uncovered."""
+    g = one(tmp_scenario, rules=rules(min_days_off_per_week=3), month="2026-12")
+    assert uncovered(g) == 96
+
+
+def test_max_consecutive_nights_and_the_horizon_edges(tmp_scenario):
+    """Nights only, at most 2 in a row. 27 night windows of 8 h and the last one
+    measured to midnight (2 h): 218 h. Any 3 consecutive nights hold an off night, so
+    days 1-27 hold at least 9 off nights: 72 h uncovered at best."""
+    g = one(
+        tmp_scenario,
+        templates='[[shift_templates]]\ncode = "N"\nstart = "22:00"\nend = "06:00"\n',
+        demand='[[demand]]\nsite = "A"\nfrom = "22:00"\nto = "06:00"\nofficers = 1\n',
+        rules=rules(max_consecutive_nights=2),
+    )
+    assert uncovered(g) == 72
+
+
+def test_rest_after_nights_from_history(tmp_scenario):
+    """History: nights on 30 and 31 Jan, the run ends 1 Feb 06:00. 46 h of rest runs
+    to 3 Feb 04:00: the day shifts of 1 and 2 Feb are lost (16 h). Without the rule
+    (and with no minimum rest) nothing is lost."""
+    hist = [
+        ["P1", f"2027-01-{d}", "N", "A", f"2027-01-{d}T22:00:00+00:00",
+         f"2027-{'01-31' if d == 30 else '02-01'}T06:00:00+00:00", "8.00", "shift"]
+        for d in (30, 31)
+    ]  # fmt: skip
+    g = one(tmp_scenario, rules=rules(rest_after_nights_hours=46), history=hist, folder="a")
+    assert uncovered(g) == 16
+    g = one(tmp_scenario, rules=rules(rest_after_nights_hours=0), history=hist, folder="b")
+    assert uncovered(g) == 0
+
+
+def test_average_weekly_hours(tmp_scenario):
+    """48 h -> 40 h a week on average: 40 x 28 / 7 = 160 h = 20 shifts; 8 shifts
+    uncovered = 64 h."""
+    g = one(tmp_scenario, rules=rules(max_avg_weekly_hours=40))
+    assert uncovered(g) == 64
+
+
+@pytest.mark.parametrize(("cap", "lost"), [(16, 128), (0, 144)])
+def test_over_contract_cap(tmp_scenario, cap, lost):
+    """20 h a week: target 20 x 28 / 7 = 80 h. With +16 h: 96 h = 12 shifts, 16 days
+    uncovered = 128 h; with +0 h: 10 shifts, 144 h."""
+    g = one(tmp_scenario, hours=20, rules=rules(max_over_contract_hours=cap), folder=f"c{cap}")
+    assert uncovered(g) == lost
+
+
+def test_absence_blocks_duties(tmp_scenario):
+    """Annual leave 8-14 Feb: those 7 days are uncovered, 56 h; nothing is rostered
+    on them."""
+    g = one(tmp_scenario, absences=[["P1", "2027-02-08", "2027-02-14", "annual_leave", ""]])
+    assert uncovered(g) == 56
+    assert not [d for d in g.result.duties if 8 <= d.date.day <= 14]
+
+
+def test_restricted_only_at_non_operational_sites(tmp_scenario):
+    """Restricted all month: no duty at operational A (224 h uncovered), office days
+    at non-operational B instead."""
+    sites = ('[[sites]]\nid = "A"\noperational = true\n'
+             '[[sites]]\nid = "B"\noperational = false\n')  # fmt: skip
+    g = one(
+        tmp_scenario,
+        sites=sites,
+        weights="contract_deviation_hour = 10\noff_base_shift = 0\n",
+        absences=[["P1", "2027-01-20", "2027-03-10", "restricted", ""]],
+    )
+    assert uncovered(g) == 224
+    assert {d.site for d in g.result.duties} == {"B"}
+
+
+def test_officer_safety_lapse(tmp_scenario):
+    """officer_safety valid to 14 Feb: operational duty only 1-14 Feb; 15-28 Feb
+    uncovered, 14 x 8 = 112 h."""
+    g = one(
+        tmp_scenario,
+        officer_safety=False,
+        accreditations=[["P1", "officer_safety", "2026-02-15", "2027-02-14"]],
+    )
+    assert uncovered(g) == 112
+    assert max(d.date.day for d in g.result.duties) == 14
+
+
+def test_schedule7_counts_only_while_valid(tmp_scenario):
+    """A sergeant without Schedule 7 and a constable whose Schedule 7 ends 14 Feb;
+    1 officer, 1 Schedule 7 wanted. Officers are covered every day; Schedule 7 only
+    to 14 Feb: 14 x 8 = 112 skill-hours uncovered."""
+    g = one(
+        tmp_scenario,
+        staff=[["P1", "PS", "A", 168], ["P2", "PC", "A", 168]],
+        accreditations=[["P2", "schedule7", "2026-08-15", "2027-02-14"]],
+        demand=DAY_DEMAND + "skills = { schedule7 = 1 }\n",
+    )
+    assert uncovered(g) == 0
+    assert uncovered(g, "skill_hours") == 112
+
+
+@pytest.mark.parametrize(("on", "expected"), [(True, 224), (False, 0)])
+def test_supervisor_whenever_staffed(tmp_scenario, on, expected):
+    """A lone constable: rostering them leaves them unsupervised (5000/h), dearer than
+    the cover (1000/h), so with the rule nobody is rostered: 224 officer-hours
+    uncovered and no unsupervised time. Without the rule they cover every day."""
+    g = one(
+        tmp_scenario,
+        rank="PC",
+        rules=rules(supervisor_whenever_staffed="true" if on else "false"),
+        folder=f"s{on}",
+    )
+    assert uncovered(g) == expected
+    assert uncovered(g, "supervisor_hours") == 0
+
+
+@pytest.mark.parametrize(("mode", "expected"), [("region", 0), ("on_site", 224)])
+def test_regional_supervision(tmp_scenario, mode, expected):
+    """A constable at A and a sergeant at B, both working days. With regional
+    supervision the sergeant at B supervises A: all covered. On site, the constable
+    at A would be unsupervised: 224 officer-hours uncovered at A."""
+    sites = (f'[[sites]]\nid = "A"\nsupervision = "{mode}"\n'
+             '[[sites]]\nid = "B"\nsupervision = "on_site"\n')  # fmt: skip
+    demand = DAY_DEMAND + '[[demand]]\nsite = "B"\nfrom = "08:00"\nto = "16:00"\nofficers = 1\n'
+    g = one(
+        tmp_scenario,
+        sites=sites,
+        demand=demand,
+        staff=[["P1", "PC", "A", 168], ["P2", "PS", "B", 168]],
+        rules=rules(supervisor_whenever_staffed="true", home_site_only="true"),
+        folder=mode,
+    )
+    assert uncovered(g) == expected
+    assert uncovered(g, "supervisor_hours") == 0
+
+
+@pytest.mark.parametrize(("allowed", "expected"), [("", 224), ("A", 0)])
+def test_home_site_only(tmp_scenario, allowed, expected):
+    """Based at B with home_site_only: no duty at A unless A is in sites_allowed."""
+    sites = '[[sites]]\nid = "A"\n[[sites]]\nid = "B"\n'
+    g = one(
+        tmp_scenario,
+        sites=sites,
+        staff=[["P1", "Name", "PS", "BORDER", "B", 168, "2020-01-01", allowed]],
+        rules=rules(home_site_only="true"),
+        folder=f"h{allowed}",
+    )
+    assert uncovered(g) == expected
+
+
+def test_closure_removes_demand(tmp_scenario):
+    """Closed all of 10 Feb: 27 days demanded; with 2 days off a week (20 shifts at
+    most, 4 weeks x 5) the best is 7 uncovered days of 27: 56 h."""
+    g = one(
+        tmp_scenario,
+        extra='[[closures]]\nsite = "A"\ndates = ["2027-02-10"]\n',
+        rules=rules(min_days_off_per_week=2),
+    )
+    assert uncovered(g) == 56
+
+
+def test_contract_hours_are_met_when_demand_allows(tmp_scenario):
+    """40 h a week over 28 days: target 160 h = 20 shifts of 8 h; with cover wanted
+    every day and days off required (2 a week), exactly 20 shifts are rostered and
+    the deviation penalty is 0."""
+    g = one(
+        tmp_scenario,
+        hours=40,
+        rules=rules(min_days_off_per_week=2, max_over_contract_hours=16),
+        weights="contract_deviation_hour = 10\n",
+    )
+    assert g.summary["duties"]["shifts"] == 20
+    assert g.result.penalties["contract_deviation_hour"] == 0
+    assert uncovered(g) == 64
+
+
+def test_max_shift_hours_across_the_october_clock_change(tmp_scenario):
+    """The night of 24 Oct 2026 runs 22:00 BST to 06:00 GMT: 9 real hours. With
+    max_shift_hours 8.5 that one night cannot be worked. Demand 22:00-06:00 every
+    night: that window is 9 h long, so 9 h uncovered."""
+    g = one(
+        tmp_scenario,
+        templates='[[shift_templates]]\ncode = "N"\nstart = "22:00"\nend = "06:00"\n',
+        demand='[[demand]]\nsite = "A"\nfrom = "22:00"\nto = "06:00"\nofficers = 1\n',
+        rules=rules(max_shift_hours=8.5),
+        month="2026-10",
+    )
+    assert uncovered(g) == 9
+    assert 24 not in [d.date.day for d in g.result.duties]
