@@ -31,6 +31,24 @@ class Result:
     model_stats: dict[str, int] = field(default_factory=dict)
     # the solver's own measure of uncovered time (the summary reports the checker's)
     uncovered: dict[str, float] = field(default_factory=dict)
+    bounds: list[tuple[float, float]] = field(default_factory=list)  # (seconds, bound)
+
+    def seconds_to_gap(self, target: float) -> float | None:
+        """When the proven gap first reached `target` (best objective vs best bound)."""
+        events = [(p.seconds, "obj", p.objective) for p in self.progress]
+        events += [(t, "bound", b) for t, b in self.bounds]
+        best = bound = None
+        for t, kind, value in sorted(events, key=lambda e: e[0]):
+            if kind == "obj":
+                best = value if best is None else min(best, value)
+            else:
+                bound = value if bound is None else max(bound, value)
+            if best is not None and bound is not None:
+                if best - bound <= target * max(abs(best), 1.0):
+                    return t
+        if self.status == "OPTIMAL" and self.progress:
+            return self.wall_seconds
+        return None
 
     @property
     def found(self) -> bool:

@@ -133,6 +133,10 @@ def solve(
     remaining = max(0.5, time_limit - (built - t0) - 0.5)
     configure(solver, workers=workers, seed=seed, time_limit=remaining, extra=params)
     cb = _Progress(per_hour, t0, printer)
+    bounds: list[tuple[float, float]] = []
+    solver.best_bound_callback = lambda b: bounds.append(
+        (round(time.monotonic() - t0, 3), b / per_hour)
+    )
     status = solver.solve(ctx.model, cb)
     name = solver.status_name(status)
     wall = time.monotonic() - t0
@@ -167,6 +171,7 @@ def solve(
         penalties={k: round(v, 2) for k, v in sorted(penalties.items())},
         progress=cb.points, build_seconds=round(built - t0, 3), model_stats=stats,
         uncovered={k: round(v, 2) for k, v in uncovered.items()},
+        bounds=bounds,
     )  # fmt: skip
 
 
