@@ -280,3 +280,19 @@ def test_max_shift_hours_across_the_october_clock_change(tmp_scenario):
     )
     assert uncovered(g) == 9
     assert 24 not in [d.date.day for d in g.result.duties]
+
+
+def test_requests_are_soft_and_denials_are_explained(tmp_scenario):
+    """One sergeant, cover wanted daily, 2 days off a week (20 of 28 days worked).
+    Requests: a day off on Wed 3 Feb (weight 5) and a day off on each of Mon 8 - Sun 14
+    Feb (weight 1 each): only 2 of those 7 can be off (5 shifts a week is the most),
+    so the best roster grants the weight-5 request and 2 of the 7 others; 5 are denied
+    (5 x 20 = 100 in the objective), each with its reason."""
+    reqs = [["P1", "2027-02-03", "day_off", 5]] + [
+        ["P1", f"2027-02-{d:02d}", "day_off", 1] for d in range(8, 15)
+    ]
+    g = one(tmp_scenario, rules=rules(min_days_off_per_week=2), requests=reqs)
+    denied = g.summary["requests"]["denied"]
+    assert g.summary["requests"]["total"] == 8 and len(denied) == 5
+    assert all(x["weight"] == 1 and "for cover" in x["why"] for x in denied)
+    assert g.result.penalties["request_denied"] == 100

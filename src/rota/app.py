@@ -99,8 +99,8 @@ def build_summary(h: Horizon, res: Result, rep: CheckReport | None) -> dict:
             "total": rep.requests_total,
             "granted": rep.requests_total - len(rep.requests_denied),
             "denied": [
-                {"staff_id": s, "date": d.isoformat(), "request": r, "weight": w}
-                for s, d, r, w in rep.requests_denied
+                {"staff_id": s, "date": d.isoformat(), "request": r, "weight": w, "why": why}
+                for s, d, r, w, why in rep.requests_denied
             ],
         }
         summary["fairness"] = fairness_summary(h, res.duties)
@@ -144,6 +144,51 @@ def generate(
         atomic_write(folder / "coverage.csv", coverage_csv(h, rep))
         write_json(folder / "summary.json", summary)
     return Generated(h, res, rep, folder, summary)
+
+
+def month_range(text: str) -> list[str]:
+    """'2026-12..2027-02' -> ['2026-12', '2027-01', '2027-02'] (at most 24 months)."""
+    from rota.horizon import parse_month
+
+    first, sep, last = text.partition("..")
+    if not sep:
+        raise InputError("--months", f"'{text}' is not a range FIRST..LAST, e.g. 2026-12..2027-02")
+    y, m = parse_month(first)
+    y2, m2 = parse_month(last)
+    if (y2, m2) < (y, m):
+        raise InputError("--months", f"{last} is before {first}")
+    out = []
+    while (y, m) <= (y2, m2):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    if len(out) > 24:
+        raise InputError("--months", "at most 24 months in one chain")
+    return out
+
+
+def generate_chain(
+    scenario_path: Path,
+    months: list[str],
+    *,
+    out: Path = Path("outputs"),
+    history: Path | None = None,
+    **kwargs,
+) -> list[Generated]:
+    """Plan consecutive months, each with the previous month's roster as its history.
+
+    The first month uses `history` (or the scenario's history.csv). Each month's folder is
+    written before the next is planned, and its roster.csv is the next month's history.
+    `time_limit` applies to each month.
+    """
+    results: list[Generated] = []
+    hist = history
+    for month in months:
+        g = generate(scenario_path, month, out=out, history=hist, started=None, **kwargs)
+        results.append(g)
+        if not g.result.found:
+            break
+        hist = g.folder / "roster.csv"
+    return results
 
 
 def check_roster(

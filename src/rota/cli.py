@@ -34,7 +34,9 @@ def main() -> None:
 
 @main.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
-@_month_option
+@click.option("--month", metavar="YYYY-MM", help="The month to plan.")
+@click.option("--months", metavar="FIRST..LAST",
+              help="Plan consecutive months, each with the previous one as history.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("outputs"),
               show_default=True, help="Output folder; the roster goes to OUT/<scenario>/<month>/.")
 @click.option("--time-limit", type=click.FloatRange(min=1), default=60, show_default=True,
@@ -47,23 +49,41 @@ def main() -> None:
 @click.option("--force", is_flag=True, help="Replace an existing roster.")
 @click.option("--with-names", is_flag=True, help="Add staff names to roster.csv and grid.csv.")
 @click.option("--quiet", is_flag=True, help="No progress lines.")
-def generate(scenario: Path, month: str, out: Path, time_limit: float, seed: int, workers: int,
-             history: Path | None, force: bool, with_names: bool, quiet: bool) -> None:
-    """Plan MONTH for SCENARIO (a folder or its scenario.toml) and write the roster."""
+def generate(scenario: Path, month: str | None, months: str | None, out: Path,
+             time_limit: float, seed: int, workers: int, history: Path | None, force: bool,
+             with_names: bool, quiet: bool) -> None:
+    """Plan a month (--month) or a chain of months (--months) for SCENARIO (a folder or
+    its scenario.toml) and write the rosters."""
     started = time.monotonic()
     from rota.app import generate as run
+    from rota.app import generate_chain, month_range
 
     printer = (lambda line: None) if quiet else None
+    if (month is None) == (months is None):
+        _fail(InputError("usage", "give either --month YYYY-MM or --months FIRST..LAST"))
     try:
-        g = run(scenario, month, out=out, time_limit=time_limit, seed=seed, workers=workers,
-                history=history, force=force, with_names=with_names, printer=printer,
-                started=started)
+        if month is not None:
+            done = [run(scenario, month, out=out, time_limit=time_limit, seed=seed,
+                        workers=workers, history=history, force=force, with_names=with_names,
+                        printer=printer, started=started)]
+        else:
+            done = generate_chain(scenario, month_range(months), out=out, history=history,
+                                  time_limit=time_limit, seed=seed, workers=workers,
+                                  force=force, with_names=with_names, printer=printer)
     except InputError as exc:
         _fail(exc)
+    code = EXIT_OK
+    for g in done:
+        code = max(code, _report_generated(g, time_limit))
+    sys.exit(code)
+
+
+def _report_generated(g, time_limit: float) -> int:  # noqa: ANN001
     res, rep = g.result, g.report
     if not res.found:
-        click.echo(f"no roster found within {time_limit:g} s (status {res.status})", err=True)
-        sys.exit(EXIT_NO_ROSTER)
+        click.echo(f"{g.horizon.label}: no roster found within {time_limit:g} s "
+                   f"(status {res.status})", err=True)  # fmt: skip
+        return EXIT_NO_ROSTER
     u = rep.uncovered
     click.echo(f"{g.folder}/roster.csv: {g.summary['duties']['shifts']} shifts, "
                f"{g.summary['duties']['on_call_days']} on-call days; status {res.status}, "
@@ -75,7 +95,8 @@ def generate(scenario: Path, month: str, out: Path, time_limit: float, seed: int
         click.echo(f"internal error: the solver's roster breaks {len(rep.hard)} rule(s):", err=True)
         for v in rep.hard[:20]:
             click.echo(f"  {v.line()}", err=True)
-        sys.exit(EXIT_VIOLATION)
+        return EXIT_VIOLATION
+    return EXIT_OK
 
 
 @main.command()

@@ -63,7 +63,7 @@ class CheckReport:
     uncovered: dict[str, float] = field(default_factory=dict)
     penalties: dict[str, float] = field(default_factory=dict)
     shortfalls: list[Shortfall] = field(default_factory=list)
-    requests_denied: list[tuple[str, date, str, int]] = field(default_factory=list)
+    requests_denied: list[tuple[str, date, str, int, str]] = field(default_factory=list)
     requests_total: int = 0
     counts: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # site -> kind -> slots
 
@@ -511,17 +511,32 @@ def _penalties(h: Horizon, shifts: list[_Shift], oc_days, rep: CheckReport) -> N
             continue
         rep.requests_total += 1
         s = worked_days.get((rq.staff_id, d))
+        absence = sc.absence_on(rq.staff_id, rq.date)
         if rq.request == "day_off":
             denied = s is not None
+            why = f"rostered {s.code} at {s.site} for cover" if denied else ""
         elif rq.request == "no_night":
             denied = s is not None and s.night
+            why = f"rostered night {s.code} at {s.site} for cover" if denied else ""
         elif rq.request == "not_on_call":
             denied = (rq.staff_id, d) in on_call_any
+            why = "holds the on-call block of that day (blocks are held whole)" if denied else ""
         else:
-            denied = s is None or s.code != rq.request[6:]
+            code = rq.request[6:]
+            denied = s is None or s.code != code
+            if not denied:
+                why = ""
+            elif absence is not None and absence.kind != "restricted":
+                why = f"absent that day ({absence.kind.replace('_', ' ')})"
+            elif h.instance_of(d, code) is None:
+                why = f"{code} is not worked on that day"
+            elif s is not None:
+                why = f"rostered {s.code} at {s.site} instead"
+            else:
+                why = "not rostered that day (rules, hours or cover)"
         if denied:
             denied_w += rq.weight
-            rep.requests_denied.append((rq.staff_id, rq.date, rq.request, rq.weight))
+            rep.requests_denied.append((rq.staff_id, rq.date, rq.request, rq.weight, why))
     pen["request_denied"] = w.request_denied * denied_w
     for kind, weight in (
         ("nights", w.fairness_nights),
