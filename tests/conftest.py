@@ -82,8 +82,15 @@ def make_scenario(
     """
     root.mkdir(parents=True, exist_ok=True)
     (root / "scenario.toml").write_text(
-        BASE_TOML.format(name=name, sites=sites, templates=templates, demand=demand,
-                         extra=extra, rules=rules, weights=weights)  # fmt: skip
+        BASE_TOML.format(
+            name=name,
+            sites=sites,
+            templates=templates,
+            demand=demand,
+            extra=extra,
+            rules=rules,
+            weights=weights,
+        )  # fmt: skip
     )
     staff = staff if staff is not None else [["P1", "PS", "A", 40], ["P2", "PC", "A", 40]]
     rows = []
@@ -98,8 +105,11 @@ def make_scenario(
     accs = list(accreditations or [])
     if officer_safety:
         accs = [[r[0], "officer_safety", "2020-01-01", ""] for r in rows] + accs
-    write_csv(root / "accreditations.csv",
-              ["staff_id", "accreditation", "valid_from", "valid_until"], accs)
+    write_csv(
+        root / "accreditations.csv",
+        ["staff_id", "accreditation", "valid_from", "valid_until"],
+        accs,
+    )
     write_csv(root / "absences.csv", ["staff_id", "start", "end", "kind", "note"],
               absences or [])  # fmt: skip
     if requests is not None:
@@ -119,9 +129,15 @@ def solve_and_check(folder: Path, month: str, time_limit: float = 20, **kw):
     rep = g.report
     assert [v.line() for v in rep.hard] == [], "solver roster breaks a hard rule"
     assert rep.objective == pytest.approx(g.result.objective, abs=0.011), (
-        rep.penalties, g.result.penalties)
+        rep.penalties,
+        g.result.penalties,
+    )
     for k, v in g.result.uncovered.items():
-        assert rep.uncovered[k] == pytest.approx(v, abs=0.011), (k, rep.uncovered, g.result.uncovered)
+        assert rep.uncovered[k] == pytest.approx(v, abs=0.011), (
+            k,
+            rep.uncovered,
+            g.result.uncovered,
+        )
     for k, v in g.result.penalties.items():
         assert rep.penalties[k] == pytest.approx(v, abs=0.011), k
     return g

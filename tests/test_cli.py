@@ -8,8 +8,8 @@ import stat
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import make_scenario
 
+from conftest import make_scenario
 from rota.cli import main
 
 DEMAND = """
@@ -39,8 +39,10 @@ def scenario(tmp_path: Path) -> Path:
         demand=DEMAND,
         staff=staff,
         accreditations=[[f"C{i}", "schedule7", "2026-09-01", "2027-03-01"] for i in range(1, 8)],
-        absences=[["C1", "2027-02-08", "2027-02-12", "annual_leave", ""],
-                  ["S2", "2027-02-15", "2027-02-15", "court", "Crown Court"]],  # fmt: skip
+        absences=[
+            ["C1", "2027-02-08", "2027-02-12", "annual_leave", ""],
+            ["S2", "2027-02-15", "2027-02-15", "court", "Crown Court"],
+        ],  # fmt: skip
     )
 
 
@@ -61,8 +63,21 @@ def test_generate_then_check(tmp_path):
         assert mode == 0o600, (name, oct(mode))
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     summary = json.loads((folder / "summary.json").read_text())
-    for key in ("scenario", "month", "status", "objective", "best_bound", "gap", "wall_seconds",
-                "seed", "workers", "time_limit_seconds", "uncovered", "penalties", "inputs"):
+    for key in (
+        "scenario",
+        "month",
+        "status",
+        "objective",
+        "best_bound",
+        "gap",
+        "wall_seconds",
+        "seed",
+        "workers",
+        "time_limit_seconds",
+        "uncovered",
+        "penalties",
+        "inputs",
+    ):
         assert key in summary, key
     assert summary["uncovered"] == {"officer_hours": 0.0, "supervisor_hours": 0.0,
                                     "skill_hours": 0.0, "on_call_days": 0}  # fmt: skip

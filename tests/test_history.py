@@ -6,8 +6,8 @@ import csv
 from datetime import datetime
 
 from click.testing import CliRunner
-from conftest import make_scenario
 
+from conftest import make_scenario
 from rota.cli import main
 
 DEMAND = """
@@ -43,15 +43,34 @@ def test_three_months_in_a_chain_pass_check_with_their_history(tmp_path):
     history (rest, runs of days and nights, rest after nights, the first week's days
     off and the on-call block running over New Year): no hard violation anywhere, and
     the January block that started on Mon 28 Dec keeps its December holder."""
-    staff = [[f"S{i}", "PS", "A", 40] for i in range(1, 7)] + [
-        [f"C{i}", "PC", "A", 40] for i in range(1, 9)
-    ] + [[f"U{i}", f"N{i}", "DS", "UC", "UCO", 40, "2015-01-01", ""] for i in range(1, 4)]
-    sc = make_scenario(tmp_path / "sc", name="chain", demand=DEMAND, extra=ON_CALL,
-                       staff=staff,
-                       absences=[["S1", "2026-12-30", "2027-01-05", "annual_leave", ""]])
+    staff = (
+        [[f"S{i}", "PS", "A", 40] for i in range(1, 7)]
+        + [[f"C{i}", "PC", "A", 40] for i in range(1, 9)]
+        + [[f"U{i}", f"N{i}", "DS", "UC", "UCO", 40, "2015-01-01", ""] for i in range(1, 4)]
+    )
+    sc = make_scenario(
+        tmp_path / "sc",
+        name="chain",
+        demand=DEMAND,
+        extra=ON_CALL,
+        staff=staff,
+        absences=[["S1", "2026-12-30", "2027-01-05", "annual_leave", ""]],
+    )
     out = tmp_path / "out"
-    r = CliRunner().invoke(main, ["generate", str(sc), "--months", "2026-12..2027-02",
-                                  "--out", str(out), "--time-limit", "20", "--quiet"])
+    r = CliRunner().invoke(
+        main,
+        [
+            "generate",
+            str(sc),
+            "--months",
+            "2026-12..2027-02",
+            "--out",
+            str(out),
+            "--time-limit",
+            "20",
+            "--quiet",
+        ],
+    )
     assert r.exit_code == 0, r.output
     months = ["2026-12", "2027-01", "2027-02"]
     prev = None
@@ -84,20 +103,22 @@ def test_january_without_its_history_may_break_the_boundary(tmp_path):
     """The same scenario checked without history cannot see December: checking
     January's roster against a December that ends in nights shows the difference the
     history makes (the checker reads history rows and judges the rest after them)."""
-    sc = make_scenario(tmp_path / "sc", name="b", demand=DEMAND,
-                       staff=[["S1", "PS", "A", 40]])
+    sc = make_scenario(tmp_path / "sc", name="b", demand=DEMAND, staff=[["S1", "PS", "A", 40]])
     hist = tmp_path / "hist.csv"
     hist.write_text(
         "staff_id,date,duty,site,start,end,hours,kind\n"
-        "S1,2026-12-31,N,A,2026-12-31T22:00:00+00:00,2027-01-01T06:00:00+00:00,8.00,shift\n")
+        "S1,2026-12-31,N,A,2026-12-31T22:00:00+00:00,2027-01-01T06:00:00+00:00,8.00,shift\n"
+    )
     jan = tmp_path / "jan.csv"
     jan.write_text(
         "staff_id,date,duty,site,start,end,hours,kind\n"
-        "S1,2027-01-01,L,A,2027-01-01T14:00:00+00:00,2027-01-01T22:00:00+00:00,8.00,shift\n")
+        "S1,2027-01-01,L,A,2027-01-01T14:00:00+00:00,2027-01-01T22:00:00+00:00,8.00,shift\n"
+    )
     r = CliRunner().invoke(main, ["check", str(sc), "--month", "2027-01", "--roster", str(jan)])
     assert r.exit_code == 0, r.output
-    r = CliRunner().invoke(main, ["check", str(sc), "--month", "2027-01", "--roster", str(jan),
-                                  "--history", str(hist)])
+    r = CliRunner().invoke(
+        main, ["check", str(sc), "--month", "2027-01", "--roster", str(jan), "--history", str(hist)]
+    )
     assert r.exit_code == 1
     assert "HARD rest.min_hours S1 2027-01-01" in r.output
     assert "HARD nights.rest_after S1 2027-01-01" in r.output

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from conftest import make_scenario, solve_and_check
-
 from rota.horizon import build_horizon
 from rota.io.load import load_scenario
 
@@ -58,7 +57,7 @@ def test_demand_takes_the_maximum_of_overlapping_entries(tmp_path):
     """Saturday 6 Feb 2027 11:00: the all-days entry wants 1, the weekend one 3: 3."""
     h = horizon(tmp_path, "2027-02")
     d = h.demand["A"]
-    sat_11 = (5 * 24 + 11)
+    sat_11 = 5 * 24 + 11
     assert d.officers[sat_11] == 3 and d.skills["schedule7"][sat_11] == 1
     mon_11 = 11
     assert d.officers[mon_11] == 1 and d.skills["schedule7"][mon_11] == 0
@@ -83,10 +82,10 @@ def test_clock_change_months_solve_and_check(tmp_path):
     """October 2026 and March 2027 solved and checked end to end: the 9 h and 7 h
     nights are exported with their real hours and offsets."""
     staff = [[f"S{i}", "PS", "A", 40] for i in range(1, 8)]
+    night = '[[demand]]\nsite = "A"\nfrom = "22:00"\nto = "06:00"\nofficers = 1\n'
+    day = '[[demand]]\nsite = "A"\nfrom = "06:00"\nto = "22:00"\nofficers = 1\n'
     for month, night_day, hours in (("2026-10", 24, 9.0), ("2027-03", 27, 7.0)):
-        sc = make_scenario(tmp_path / f"m{month}", demand=DEMAND.split("[[demand]]\nsite = \"A\"\ndays")[0]
-                           + '[[demand]]\nsite = "A"\nfrom = "22:00"\nto = "06:00"\nofficers = 1\n',
-                           staff=staff)  # fmt: skip
+        sc = make_scenario(tmp_path / f"m{month}", demand=day + night, staff=staff)
         g = solve_and_check(sc, month)
         assert g.report.uncovered["officer_hours"] == 0
         nights = [d for d in g.result.duties if d.duty == "N" and d.date.day == night_day]

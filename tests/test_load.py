@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import make_scenario
 
+from conftest import make_scenario
 from rota.cli import main
 
 

@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from conftest import check_duties, make_scenario, solve_and_check
-
 from rota.domain.models import Duty
 
 UC_SITES = """
@@ -116,8 +115,13 @@ def test_eligibility_absence_and_accreditation(tmp_scenario):
     people = [("S1", "DS"), ("S2", "DS")]
     accs = [["S1", "uc_supervisor", "2020-01-01", "2027-02-10"],
             ["S2", "uc_supervisor", "2020-01-01", ""]]  # fmt: skip
-    sc = scenario(tmp_scenario, people, accs, rota(),
-                  absences=[["S2", "2027-02-15", "2027-02-15", "annual_leave", ""]])
+    sc = scenario(
+        tmp_scenario,
+        people,
+        accs,
+        rota(),
+        absences=[["S2", "2027-02-15", "2027-02-15", "annual_leave", ""]],
+    )
     g = solve_and_check(sc, "2027-02")
     days = holders(g)["OC"]
     assert not any(date(2027, 2, 8) <= d <= date(2027, 2, 21) for d in days)
@@ -130,7 +134,8 @@ def test_two_rotas_never_at_once_and_ranks(tmp_scenario):
     supervisor rank). Nobody is on both at once; all 28 x 2 days are covered."""
     people = [("S1", "DS"), ("S2", "DS"), ("C1", "DC"), ("C2", "DC")]
     accs = [[p, "uc_supervisor", "2020-01-01", ""] for p in ("S1", "S2")] + [
-        [p, "cover_officer", "2020-01-01", ""] for p in ("S1", "S2", "C1", "C2")]
+        [p, "cover_officer", "2020-01-01", ""] for p in ("S1", "S2", "C1", "C2")
+    ]
     extra = rota("SUP") + rota("COV", ranks='["DS", "DC"]', accs='["cover_officer"]')
     g = solve_and_check(scenario(tmp_scenario, people, accs, extra), "2027-02")
     h = holders(g)
@@ -144,9 +149,13 @@ def test_no_night_shift_while_on_call(tmp_scenario):
     """The only sergeant is wanted for nights every night (8000 a night) and on call
     (5000 a day). A night overlaps the on-call day it starts in, so on-call days and
     nights never meet in the roster."""
-    sc = scenario(tmp_scenario, [("S1", "DS")], [["S1", "uc_supervisor", "2020-01-01", ""]],
-                  rota(max_blocks_per_person=4, no_back_to_back="false"),
-                  demand='[[demand]]\nsite = "UCO"\nfrom = "22:00"\nto = "06:00"\nofficers = 1\n')
+    sc = scenario(
+        tmp_scenario,
+        [("S1", "DS")],
+        [["S1", "uc_supervisor", "2020-01-01", ""]],
+        rota(max_blocks_per_person=4, no_back_to_back="false"),
+        demand='[[demand]]\nsite = "UCO"\nfrom = "22:00"\nto = "06:00"\nofficers = 1\n',
+    )
     g = solve_and_check(sc, "2027-02")
     on = {d.date for d in g.result.duties if d.kind == "on_call"}
     nights = {d.date for d in g.result.duties if d.duty == "N"}
@@ -158,8 +167,9 @@ def test_not_on_call_request_is_granted(tmp_scenario):
     (and so block 4), S1 blocks 1 and 3."""
     people = [("S1", "DS"), ("S2", "DS")]
     accs = [[p, "uc_supervisor", "2020-01-01", ""] for p, _ in people]
-    sc = scenario(tmp_scenario, people, accs, rota(),
-                  requests=[["S1", "2027-02-10", "not_on_call", 5]])
+    sc = scenario(
+        tmp_scenario, people, accs, rota(), requests=[["S1", "2027-02-10", "not_on_call", 5]]
+    )
     g = solve_and_check(sc, "2027-02")
     days = holders(g)["OC"]
     assert days[date(2027, 2, 10)] == {"S2"} and days[date(2027, 2, 1)] == {"S1"}

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from conftest import make_scenario, solve_and_check
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from conftest import make_scenario, solve_and_check
 
 SITES = """
 [[sites]]
@@ -70,8 +71,14 @@ def scenarios(draw):
             start = first + timedelta(days=draw(st.integers(-10, ndays - 1)))
             accs.append([sid, "schedule7", start.isoformat(), ""])
         if rank == "PC" and draw(st.booleans()):
-            accs.append([sid, "acting_sergeant", first.isoformat(),
-                         (first + timedelta(days=draw(st.integers(0, ndays)))).isoformat()])
+            accs.append(
+                [
+                    sid,
+                    "acting_sergeant",
+                    first.isoformat(),
+                    (first + timedelta(days=draw(st.integers(0, ndays)))).isoformat(),
+                ]
+            )
         if draw(st.booleans()):
             a = draw(st.integers(0, ndays - 1))
             kind = draw(st.sampled_from(["annual_leave", "sickness", "restricted", "court"]))

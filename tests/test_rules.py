@@ -8,6 +8,7 @@ and contract hours cost nothing, so the arithmetic stays about one rule.
 from __future__ import annotations
 
 import pytest
+
 from conftest import solve_and_check
 
 RELAXED = {

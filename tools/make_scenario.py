@@ -370,8 +370,11 @@ def make(out: Path, scale: int, name: str) -> None:
                 is_part = rank == "PC" and new <= i < new + part
                 is_acting = rank == "PC" and new + part <= i < new + part + acting
                 hours = 40 if not is_part else rng.choice([20, 24, 30, 32])
-                appointed = (d(2026, rng.choice([10, 11]), rng.randint(1, 28)) if is_new
-                             else d(rng.randint(2008, 2024), rng.randint(1, 12), 1))
+                appointed = (
+                    d(2026, rng.choice([10, 11]), rng.randint(1, 28))
+                    if is_new
+                    else d(rng.randint(2008, 2024), rng.randint(1, 12), 1)
+                )
                 allowed = NEIGHBOURS[site] if rng.random() < 0.25 and NEIGHBOURS[site] else ""
                 staff.append([sid, person_name(), rank, "BORDER", site, hours, appointed,
                               allowed])  # fmt: skip
@@ -438,8 +441,9 @@ def make(out: Path, scale: int, name: str) -> None:
     write_csv(out / "staff.csv", ["staff_id", "name", "rank", "unit", "base_site",
                                   "contract_hours_per_week", "appointed_on", "sites_allowed"],
               staff)  # fmt: skip
-    write_csv(out / "accreditations.csv",
-              ["staff_id", "accreditation", "valid_from", "valid_until"], accs)
+    write_csv(
+        out / "accreditations.csv", ["staff_id", "accreditation", "valid_from", "valid_until"], accs
+    )
     write_csv(out / "absences.csv", ["staff_id", "start", "end", "kind", "note"], absences)
     write_csv(out / "requests.csv", ["staff_id", "date", "request", "weight"], requests)
     del month0

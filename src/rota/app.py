@@ -16,7 +16,14 @@ from rota.domain.scenario import Scenario
 from rota.errors import InputError
 from rota.horizon import Horizon, build_horizon, duty_is_night
 from rota.io.load import load_roster, load_scenario
-from rota.io.write import atomic_write, coverage_csv, grid_csv, roster_csv, write_json
+from rota.io.write import (
+    atomic_write,
+    coverage_csv,
+    grid_csv,
+    roster_csv,
+    shortfall_csv,
+    write_json,
+)
 from rota.measures import FAIRNESS_KINDS, fairness_pools
 from rota.roster import Result
 
@@ -142,6 +149,9 @@ def generate(
         atomic_write(folder / "roster.csv", roster_csv(h, res.duties, with_names))
         atomic_write(folder / "grid.csv", grid_csv(h, res.duties, with_names))
         atomic_write(folder / "coverage.csv", coverage_csv(h, rep))
+        from rota.check.explain import shortfall_rows
+
+        atomic_write(folder / "shortfall.csv", shortfall_csv(shortfall_rows(h, res.duties, rep)))
         write_json(folder / "summary.json", summary)
     return Generated(h, res, rep, folder, summary)
 
@@ -193,7 +203,7 @@ def generate_chain(
 
 def check_roster(
     scenario_path: Path, month: str, roster: Path, history: Path | None = None
-) -> tuple[Horizon, CheckReport]:
+) -> tuple[Horizon, CheckReport, list[Duty]]:
     """`rota check`: judge any roster.csv (also one edited by hand)."""
     sc = load_scenario(scenario_path, history)
     h = build_horizon(sc, month)
@@ -202,4 +212,4 @@ def check_roster(
         raise InputError(str(roster), "no such roster file")
     duties, _ = load_roster(roster, str(roster))
     validate_roster(h, duties, str(roster))
-    return h, check(h, duties)
+    return h, check(h, duties), duties

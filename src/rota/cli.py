@@ -35,23 +35,51 @@ def main() -> None:
 @main.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
 @click.option("--month", metavar="YYYY-MM", help="The month to plan.")
-@click.option("--months", metavar="FIRST..LAST",
-              help="Plan consecutive months, each with the previous one as history.")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("outputs"),
-              show_default=True, help="Output folder; the roster goes to OUT/<scenario>/<month>/.")
-@click.option("--time-limit", type=click.FloatRange(min=1), default=60, show_default=True,
-              help="Seconds for the whole run, loading included.")
+@click.option(
+    "--months",
+    metavar="FIRST..LAST",
+    help="Plan consecutive months, each with the previous one as history.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("outputs"),
+    show_default=True,
+    help="Output folder; the roster goes to OUT/<scenario>/<month>/.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=1),
+    default=60,
+    show_default=True,
+    help="Seconds for the whole run, loading included.",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Solver random seed.")
-@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
-              help="Solver threads.")
-@click.option("--history", type=click.Path(path_type=Path), default=None,
-              help="Previous roster (SPEC 3 format); overrides the scenario's history.csv.")
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Solver threads."
+)
+@click.option(
+    "--history",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Previous roster (SPEC 3 format); overrides the scenario's history.csv.",
+)
 @click.option("--force", is_flag=True, help="Replace an existing roster.")
 @click.option("--with-names", is_flag=True, help="Add staff names to roster.csv and grid.csv.")
 @click.option("--quiet", is_flag=True, help="No progress lines.")
-def generate(scenario: Path, month: str | None, months: str | None, out: Path,
-             time_limit: float, seed: int, workers: int, history: Path | None, force: bool,
-             with_names: bool, quiet: bool) -> None:
+def generate(
+    scenario: Path,
+    month: str | None,
+    months: str | None,
+    out: Path,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    history: Path | None,
+    force: bool,
+    with_names: bool,
+    quiet: bool,
+) -> None:
     """Plan a month (--month) or a chain of months (--months) for SCENARIO (a folder or
     its scenario.toml) and write the rosters."""
     started = time.monotonic()
@@ -63,13 +91,34 @@ def generate(scenario: Path, month: str | None, months: str | None, out: Path,
         _fail(InputError("usage", "give either --month YYYY-MM or --months FIRST..LAST"))
     try:
         if month is not None:
-            done = [run(scenario, month, out=out, time_limit=time_limit, seed=seed,
-                        workers=workers, history=history, force=force, with_names=with_names,
-                        printer=printer, started=started)]
+            done = [
+                run(
+                    scenario,
+                    month,
+                    out=out,
+                    time_limit=time_limit,
+                    seed=seed,
+                    workers=workers,
+                    history=history,
+                    force=force,
+                    with_names=with_names,
+                    printer=printer,
+                    started=started,
+                )
+            ]
         else:
-            done = generate_chain(scenario, month_range(months), out=out, history=history,
-                                  time_limit=time_limit, seed=seed, workers=workers,
-                                  force=force, with_names=with_names, printer=printer)
+            done = generate_chain(
+                scenario,
+                month_range(months),
+                out=out,
+                history=history,
+                time_limit=time_limit,
+                seed=seed,
+                workers=workers,
+                force=force,
+                with_names=with_names,
+                printer=printer,
+            )
     except InputError as exc:
         _fail(exc)
     code = EXIT_OK
@@ -85,12 +134,16 @@ def _report_generated(g, time_limit: float) -> int:  # noqa: ANN001
                    f"(status {res.status})", err=True)  # fmt: skip
         return EXIT_NO_ROSTER
     u = rep.uncovered
-    click.echo(f"{g.folder}/roster.csv: {g.summary['duties']['shifts']} shifts, "
-               f"{g.summary['duties']['on_call_days']} on-call days; status {res.status}, "
-               f"objective {res.objective:,.2f}, gap {res.gap:.2%}, {res.wall_seconds:.1f} s")
-    click.echo(f"uncovered: officers {u['officer_hours']:g} h, supervisors "
-               f"{u['supervisor_hours']:g} h, skills {u['skill_hours']:g} h, on-call days "
-               f"{u['on_call_days']}")
+    click.echo(
+        f"{g.folder}/roster.csv: {g.summary['duties']['shifts']} shifts, "
+        f"{g.summary['duties']['on_call_days']} on-call days; status {res.status}, "
+        f"objective {res.objective:,.2f}, gap {res.gap:.2%}, {res.wall_seconds:.1f} s"
+    )
+    click.echo(
+        f"uncovered: officers {u['officer_hours']:g} h, supervisors "
+        f"{u['supervisor_hours']:g} h, skills {u['skill_hours']:g} h, on-call days "
+        f"{u['on_call_days']}"
+    )
     if rep.hard:
         click.echo(f"internal error: the solver's roster breaks {len(rep.hard)} rule(s):", err=True)
         for v in rep.hard[:20]:
@@ -102,26 +155,85 @@ def _report_generated(g, time_limit: float) -> int:  # noqa: ANN001
 @main.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
 @_month_option
-@click.option("--roster", type=click.Path(path_type=Path), required=True,
-              help="The roster.csv to check (SPEC 3), also one edited by hand.")
-@click.option("--history", type=click.Path(path_type=Path), default=None,
-              help="Previous roster; overrides the scenario's history.csv.")
+@click.option(
+    "--roster",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The roster.csv to check (SPEC 3), also one edited by hand.",
+)
+@click.option(
+    "--history",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Previous roster; overrides the scenario's history.csv.",
+)
 def check(scenario: Path, month: str, roster: Path, history: Path | None) -> None:
     """Check ROSTER against every rule; exit 1 on any hard violation."""
     from rota.app import check_roster
 
     try:
-        _h, rep = check_roster(scenario, month, roster, history)
+        h, rep, _duties = check_roster(scenario, month, roster, history)
     except InputError as exc:
         _fail(exc)
     for v in rep.violations:
         click.echo(f"{'HARD' if v.hard else 'soft'} {v.line()}")
+    kinds = {"officers": "cover.officers", "supervisors": "cover.supervisors"}
+    shown = sorted(rep.shortfalls, key=lambda s: (s.start, s.site, s.kind))
+    for s in shown[:60]:
+        rid = kinds.get(s.kind) or (
+            "oncall.cover" if s.kind.startswith("on_call:") else "cover.skill"
+        )
+        click.echo(
+            f"soft {rid} {s.site} {h.to_datetime(s.start).isoformat()}.."
+            f"{h.to_datetime(s.end).isoformat()}: {s.missing} short ({s.kind})"
+        )
+    if len(shown) > 60:
+        click.echo(f"soft ... {len(shown) - 60} more uncovered stretches")
     u = rep.uncovered
-    click.echo(f"uncovered: officers {u['officer_hours']:g} h, supervisors "
-               f"{u['supervisor_hours']:g} h, skills {u['skill_hours']:g} h, on-call days "
-               f"{u['on_call_days']}")
+    click.echo(
+        f"uncovered: officers {u['officer_hours']:g} h, supervisors "
+        f"{u['supervisor_hours']:g} h, skills {u['skill_hours']:g} h, on-call days "
+        f"{u['on_call_days']}"
+    )
     click.echo(f"{len(rep.hard)} hard violation(s); objective {rep.objective:,.2f}")
     sys.exit(EXIT_VIOLATION if rep.hard else EXIT_OK)
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@_month_option
+@click.option(
+    "--roster",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The roster.csv to explain, also one being edited by hand.",
+)
+@click.option("--site", required=True, help="Site id, e.g. LTN.")
+@click.option(
+    "--at",
+    "at",
+    required=True,
+    metavar="YYYY-MM-DDTHH:MM",
+    help="The moment (local time, or with a UTC offset).",
+)
+@click.option("--history", type=click.Path(path_type=Path), default=None)
+def explain(
+    scenario: Path, month: str, roster: Path, site: str, at: str, history: Path | None
+) -> None:
+    """Why a site is short at a moment: demand, who is on duty, and for each person who
+    could have filled the gap, the first rule that stops them."""
+    from rota.app import check_roster
+    from rota.check.explain import explain_moment, parse_at
+
+    try:
+        h, rep, duties = check_roster(scenario, month, roster, history)
+        if site not in h.scenario.sites:
+            raise InputError("--site", f"unknown site '{site}'")
+        minute = parse_at(h, at)
+    except InputError as exc:
+        _fail(exc)
+    for line in explain_moment(h, duties, rep, site, minute):
+        click.echo(line)
 
 
 @main.command()

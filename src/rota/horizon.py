@@ -217,9 +217,14 @@ def build_horizon(scenario: Scenario, month: str) -> Horizon:
             sites = site_ids if t.sites == "*" else tuple(t.sites)
             shifts.append(
                 ShiftInstance(
-                    index=len(shifts), day=d, code=t.code, start=start, end=end,
+                    index=len(shifts),
+                    day=d,
+                    code=t.code,
+                    start=start,
+                    end=end,
                     paid_minutes=end - start - t.unpaid_break_minutes,
-                    night=t.is_night, sites=sites,
+                    night=t.is_night,
+                    sites=sites,
                 )  # fmt: skip
             )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 
@@ -199,20 +199,38 @@ def _check_person(h: Horizon, p: Staff, mine: list[_Shift], v) -> None:  # noqa:
                 v(Violation("eligibility.restricted", pid, day,
                             f"{s.code} at operational {s.site} while restricted"))  # fmt: skip
             if not sc.holds(pid, "officer_safety", day):
-                v(Violation("eligibility.officer_safety", pid, day,
-                            f"{s.code} at operational {s.site} without valid officer_safety"))
+                v(
+                    Violation(
+                        "eligibility.officer_safety",
+                        pid,
+                        day,
+                        f"{s.code} at operational {s.site} without valid officer_safety",
+                    )
+                )
         if rules.home_site_only and s.site not in sc.allowed_sites(pid):
-            v(Violation("eligibility.site", pid, day,
-                        f"{s.code} at {s.site}, not the base site or sites_allowed"))
+            v(
+                Violation(
+                    "eligibility.site",
+                    pid,
+                    day,
+                    f"{s.code} at {s.site}, not the base site or sites_allowed",
+                )
+            )
     # rest between consecutive shifts
     rest = rules.min_rest_hours * 60
     for a, b in zip(mine, mine[1:], strict=False):
         if b.history:
             continue
         if b.start - a.end < rest:
-            v(Violation("rest.min_hours", pid, h.date_of(b.day),
-                        f"{b.code} starts {(b.start - a.end) / 60:g} h after the {a.code} "
-                        f"of {h.date_of(a.day)} ends (min {rules.min_rest_hours:g} h)"))
+            v(
+                Violation(
+                    "rest.min_hours",
+                    pid,
+                    h.date_of(b.day),
+                    f"{b.code} starts {(b.start - a.end) / 60:g} h after the {a.code} "
+                    f"of {h.date_of(a.day)} ends (min {rules.min_rest_hours:g} h)",
+                )
+            )
     # runs of duty days and of nights (history days count)
     days = sorted(per_day)
     nights = sorted({s.day for s in mine if s.night})
@@ -288,10 +306,17 @@ def _check_on_call(h: Horizon, rows: list[Duty], by_person, v, rep: CheckReport)
             continue
         day = h.day_index(d.date)
         if (h.to_minutes(d.start), h.to_minutes(d.end)) != (
-            h.at(day, r.handover), h.at(day + 1, r.handover)
+            h.at(day, r.handover),
+            h.at(day + 1, r.handover),
         ):
-            v(Violation("duty.template", d.staff_id, d.date,
-                        f"{r.id} runs from handover {r.handover} to the next day's"))
+            v(
+                Violation(
+                    "duty.template",
+                    d.staff_id,
+                    d.date,
+                    f"{r.id} runs from handover {r.handover} to the next day's",
+                )
+            )
         held[r.id][d.staff_id].add(day)
     hist: dict[tuple[str, int], set[str]] = defaultdict(set)
     for d in sc.history:
@@ -311,8 +336,14 @@ def _check_on_call(h: Horizon, rows: list[Duty], by_person, v, rep: CheckReport)
                                 f"not of the units/ranks of {r.id}"))  # fmt: skip
                 missing = [a for a in r.accreditations if not sc.holds(pid, a, date_)]
                 if missing:
-                    v(Violation("oncall.eligibility", pid, date_,
-                                f"{r.id} without valid {', '.join(missing)}"))
+                    v(
+                        Violation(
+                            "oncall.eligibility",
+                            pid,
+                            date_,
+                            f"{r.id} without valid {', '.join(missing)}",
+                        )
+                    )
                 for dd in (day, day + 1):
                     ab = sc.absence_on(pid, h.date_of(dd))
                     if ab is not None and ab.kind != "restricted":
@@ -333,8 +364,14 @@ def _check_on_call(h: Horizon, rows: list[Duty], by_person, v, rep: CheckReport)
                 counts[day] += 1
         for day in range(h.n_days):
             if counts[day] > r.per_day:
-                v(Violation("oncall.per_day", None, h.date_of(day),
-                            f"{counts[day]} people on {r.id} (per_day {r.per_day})"))
+                v(
+                    Violation(
+                        "oncall.per_day",
+                        None,
+                        h.date_of(day),
+                        f"{counts[day]} people on {r.id} (per_day {r.per_day})",
+                    )
+                )
             short = r.per_day - counts[day]
             if short > 0:
                 lo, hi = h.at(day, r.handover), h.at(day + 1, r.handover)
@@ -369,8 +406,14 @@ def _check_on_call(h: Horizon, rows: list[Duty], by_person, v, rep: CheckReport)
         for pid in mine:
             n = sum(1 for hs in holders_of_block if pid in hs)
             if n > r.max_blocks_per_person:
-                v(Violation("oncall.max_blocks", pid, None,
-                            f"{n} {r.id} blocks (max {r.max_blocks_per_person})"))
+                v(
+                    Violation(
+                        "oncall.max_blocks",
+                        pid,
+                        None,
+                        f"{n} {r.id} blocks (max {r.max_blocks_per_person})",
+                    )
+                )
             if r.no_back_to_back:
                 for bi in range(len(blocks) - 1):
                     if pid in holders_of_block[bi] and pid in holders_of_block[bi + 1]:

@@ -120,9 +120,7 @@ def read_csv_rows(
             if not any(v.strip() for v in values):
                 continue
             if len(values) > len(header):
-                raise InputError(
-                    label, f"{len(values)} values for {len(header)} columns", row=line
-                )
+                raise InputError(label, f"{len(values)} values for {len(header)} columns", row=line)
             values = values + [""] * (len(header) - len(values))
             rows.append((line, {h: v.strip() for h, v in zip(header, values, strict=True)}))
     except csv.Error as exc:

@@ -132,3 +132,12 @@ def coverage_csv(h: Horizon, rep: CheckReport) -> str:
 
 def write_json(path: Path, data: dict) -> None:
     atomic_write(path, json.dumps(data, indent=2, default=str) + "\n")
+
+
+SHORTFALL_COLUMNS = ["site", "start", "end", "kind", "missing", "person_hours", "on_call_days",
+                     "reason"]  # fmt: skip
+
+
+def shortfall_csv(rows: list[dict]) -> str:
+    """One row per uncovered stretch with its reason (see rota.check.explain)."""
+    return _csv([[r[c] for c in SHORTFALL_COLUMNS] for r in rows], SHORTFALL_COLUMNS)

@@ -38,8 +38,13 @@ def history_shifts(h: Horizon) -> list[HistoryShift]:
             continue
         out.append(
             HistoryShift(
-                staff_id=d.staff_id, day=day, start=h.to_minutes(d.start),
-                end=h.to_minutes(d.end), night=duty_is_night(h, d), site=d.site, code=d.duty,
+                staff_id=d.staff_id,
+                day=day,
+                start=h.to_minutes(d.start),
+                end=h.to_minutes(d.end),
+                night=duty_is_night(h, d),
+                site=d.site,
+                code=d.duty,
             )  # fmt: skip
         )
     return out
@@ -99,9 +104,7 @@ def on_call_day_free(h: Horizon, staff_id: str, day: int) -> bool:
     return True
 
 
-def eligible_blocks(
-    h: Horizon, history: list[HistoryShift]
-) -> dict[str, dict[int, list[str]]]:
+def eligible_blocks(h: Horizon, history: list[HistoryShift]) -> dict[str, dict[int, list[str]]]:
     """For each rota, block index -> staff who may hold that whole block."""
     from rota.measures import on_call_blocks, on_call_pool
 

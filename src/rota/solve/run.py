@@ -45,8 +45,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         if self.printer:
             gap = (obj - bound) / max(abs(obj), 1e-9) if obj else 0.0
             self.printer(
-                f"[{t:6.1f}s] roster found: objective {obj:,.2f}  bound {bound:,.2f}  "
-                f"gap {gap:.2%}"
+                f"[{t:6.1f}s] roster found: objective {obj:,.2f}  bound {bound:,.2f}  gap {gap:.2%}"
             )
 
 
@@ -91,9 +90,14 @@ def extract_duties(ctx: ModelContext, solver: cp_model.CpSolver) -> list[Duty]:
             s = o.shift
             duties.append(
                 Duty(
-                    staff_id=o.staff_id, date=h.date_of(s.day), duty=s.code, site=o.site,
-                    start=h.to_datetime(s.start), end=h.to_datetime(s.end),
-                    hours=round(s.paid_minutes / 60, 2), kind="shift",
+                    staff_id=o.staff_id,
+                    date=h.date_of(s.day),
+                    duty=s.code,
+                    site=o.site,
+                    start=h.to_datetime(s.start),
+                    end=h.to_datetime(s.end),
+                    hours=round(s.paid_minutes / 60, 2),
+                    kind="shift",
                 )  # fmt: skip
             )
     for (rid, pid, bi), v in ctx.on_call.items():
@@ -103,9 +107,14 @@ def extract_duties(ctx: ModelContext, solver: cp_model.CpSolver) -> list[Duty]:
         for d in ctx.blocks[rid][bi].days:
             duties.append(
                 Duty(
-                    staff_id=pid, date=h.date_of(d), duty=rid, site=r.units[0],
+                    staff_id=pid,
+                    date=h.date_of(d),
+                    duty=rid,
+                    site=r.units[0],
                     start=h.to_datetime(h.at(d, r.handover)),
-                    end=h.to_datetime(h.at(d + 1, r.handover)), hours=0.0, kind="on_call",
+                    end=h.to_datetime(h.at(d + 1, r.handover)),
+                    hours=0.0,
+                    kind="on_call",
                 )  # fmt: skip
             )
     return sort_duties(duties)

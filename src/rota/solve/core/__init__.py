@@ -9,9 +9,9 @@ is soft. Both the port model and the public-benchmark model are written with the
 from rota.solve.core.primitives import (
     Term,
     add_cover,
-    at_most_in_windows,
     at_least_in_windows,
     at_most_in_sets,
+    at_most_in_windows,
     forbid_patterns,
     forbid_together,
     spread,

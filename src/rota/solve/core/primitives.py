@@ -102,9 +102,7 @@ def forbid_together(model: cp_model.CpModel, first: Expr, then: Sequence[Expr]) 
         model.add(sum(exprs) <= 1)
 
 
-def forbid_patterns(
-    model: cp_model.CpModel, series: Sequence[Expr], pattern: Sequence[int]
-) -> int:
+def forbid_patterns(model: cp_model.CpModel, series: Sequence[Expr], pattern: Sequence[int]) -> int:
     """Forbid a 0/1 pattern anywhere in a series of booleans (e.g. work, off, work).
 
     For each placement: sum of items equal to 1 in the pattern minus those equal to 0

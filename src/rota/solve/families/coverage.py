@@ -26,7 +26,9 @@ def _history_slot_span(h: Horizon, hs: HistoryShift) -> tuple[int, int]:
     return a, max(a, b)
 
 
-def _segments(h: Horizon, site_ids: list[str], history: list[HistoryShift]) -> list[tuple[int, int]]:
+def _segments(
+    h: Horizon, site_ids: list[str], history: list[HistoryShift]
+) -> list[tuple[int, int]]:
     """Slot ranges [a, b) over which demand at these sites and the shifts on duty are constant."""
     cuts = {0, h.n_slots}
     for sid in site_ids:
@@ -57,9 +59,7 @@ class SiteIndex:
         for o in ctx.options:
             if o.site == site:
                 self.by_instance[o.shift.index].append(o)
-        self.spans = {
-            i: h.slot_range(h.shifts[i].start, h.shifts[i].end) for i in self.by_instance
-        }
+        self.spans = {i: h.slot_range(h.shifts[i].start, h.shifts[i].end) for i in self.by_instance}
         self.history = [hs for hs in ctx.history if hs.site == site]
         self.hist_spans = [_history_slot_span(h, hs) for hs in self.history]
         self.is_sup: dict[int, bool] = {}
@@ -149,9 +149,7 @@ def add_coverage(ctx: ModelContext) -> list[Term]:
                 if not req:
                     continue
                 _, _, hsk = _hist_counts(h, hist, sid, skill)
-                holders = [
-                    o.var for o in on if sc.holds(o.staff_id, skill, h.date_of(o.shift.day))
-                ]
+                holders = [o.var for o in on if sc.holds(o.staff_id, skill, h.date_of(o.shift.day))]
                 short = add_cover(m, holders + [hsk], req, f"short.{skill}[{tag}]")
                 if short is not None:
                     terms.append(Term("uncovered_skill_hour", short,

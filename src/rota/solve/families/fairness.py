@@ -38,9 +38,7 @@ def add_fairness(ctx: ModelContext) -> list[Term]:
         ):
             if weight <= 0:
                 continue
-            if kind == "bank_holidays" and not any(
-                h.is_bank_holiday(d) for d in range(h.n_days)
-            ):
+            if kind == "bank_holidays" and not any(h.is_bank_holiday(d) for d in range(h.n_days)):
                 continue
             values = [coef * _counts(ctx, pid, kind) for pid, coef in pool]
             hi = max(coef for _, coef in pool) * h.n_days

@@ -37,8 +37,12 @@ def add_on_call(ctx: ModelContext) -> list[Term]:
             short = add_cover(m, holders, r.per_day, f"short.oncall[{r.id},{b.index}]")
             if short is not None:
                 terms.append(
-                    Term("uncovered_on_call_day", short, w * len(b.days) * ctx.scale.per_hour,
-                         ("on_call_days", len(b.days)))
+                    Term(
+                        "uncovered_on_call_day",
+                        short,
+                        w * len(b.days) * ctx.scale.per_hour,
+                        ("on_call_days", len(b.days)),
+                    )
                 )
             if b.first < 0:  # oncall.continue: a block in progress keeps its holders
                 before = set()
@@ -67,7 +71,7 @@ def add_on_call(ctx: ModelContext) -> list[Term]:
                                 y = ctx.shift_expr(pid, inst.index)
                                 if not isinstance(y, int):
                                     m.add(v + y <= 1)
-    for d, people in per_day.items():
+    for people in per_day.values():
         for _pid, vs in people.items():
             if len(vs) > 1:
                 m.add(sum(vs) <= 1)  # oncall.one_rota
