@@ -146,14 +146,22 @@ def generate(
     rep = check(h, res.duties) if res.found else None
     summary = build_summary(h, res, rep)
     if folder is not None and res.found:
-        atomic_write(folder / "roster.csv", roster_csv(h, res.duties, with_names))
-        atomic_write(folder / "grid.csv", grid_csv(h, res.duties, with_names))
-        atomic_write(folder / "coverage.csv", coverage_csv(h, rep))
-        from rota.check.explain import shortfall_rows
-
-        atomic_write(folder / "shortfall.csv", shortfall_csv(shortfall_rows(h, res.duties, rep)))
-        write_json(folder / "summary.json", summary)
+        write_roster_folder(h, res, rep, folder, with_names, summary)
     return Generated(h, res, rep, folder, summary)
+
+
+def write_roster_folder(
+    h: Horizon, res: Result, rep: CheckReport, folder: Path, with_names: bool = False,
+    summary: dict | None = None,
+) -> None:  # fmt: skip
+    """Write every file of a roster folder (SPEC 4, plus shortfall.csv)."""
+    from rota.check.explain import shortfall_rows
+
+    atomic_write(folder / "roster.csv", roster_csv(h, res.duties, with_names))
+    atomic_write(folder / "grid.csv", grid_csv(h, res.duties, with_names))
+    atomic_write(folder / "coverage.csv", coverage_csv(h, rep))
+    atomic_write(folder / "shortfall.csv", shortfall_csv(shortfall_rows(h, res.duties, rep)))
+    write_json(folder / "summary.json", summary or build_summary(h, res, rep))
 
 
 def month_range(text: str) -> list[str]:

@@ -237,6 +237,152 @@ def explain(
 
 
 @main.command()
+@click.argument("variants", type=click.Path(path_type=Path))
+@_month_option
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Variants solved at once, each in its own process.",
+)
+@click.option("--out", type=click.Path(path_type=Path), default=Path("outputs"), show_default=True)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=1),
+    default=60,
+    show_default=True,
+    help="Seconds for each variant.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Solver threads for each variant.",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--force", is_flag=True, help="Replace existing rosters.")
+def scenario(
+    variants: Path,
+    month: str,
+    jobs: int,
+    out: Path,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    force: bool,
+) -> None:
+    """Solve a scenario and the variants of VARIANTS (a TOML file) side by side."""
+    from rota.compare import compare, comparison_csv, table
+    from rota.io.write import atomic_write
+
+    try:
+        rows = compare(
+            variants,
+            month,
+            jobs=jobs,
+            out=out,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            force=force,
+        )
+    except InputError as exc:
+        _fail(exc)
+    click.echo(table(rows))
+    base_folder = Path(rows[0]["folder"]) if rows[0].get("folder") else out
+    atomic_write(base_folder / "comparison.csv", comparison_csv(rows))
+    click.echo(f"{base_folder / 'comparison.csv'}")
+    if any(r["status"] not in ("OPTIMAL", "FEASIBLE") for r in rows):
+        sys.exit(EXIT_NO_ROSTER)
+
+
+@main.command()
+@click.argument("scenario_path", metavar="SCENARIO", type=click.Path(path_type=Path))
+@_month_option
+@click.option(
+    "--site",
+    "sites",
+    multiple=True,
+    help="Sites to hire for (default: all operational sites). Repeat for several.",
+)
+@click.option(
+    "--max-per-site",
+    type=click.IntRange(1, 50),
+    default=8,
+    show_default=True,
+    help="Candidates of each rank considered per site.",
+)
+@click.option("--out", type=click.Path(path_type=Path), default=Path("outputs"), show_default=True)
+@click.option("--time-limit", type=click.FloatRange(min=3), default=120, show_default=True)
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--force", is_flag=True, help="Replace an existing result.")
+def capacity(
+    scenario_path: Path,
+    month: str,
+    sites: tuple[str, ...],
+    max_per_site: int,
+    out: Path,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    force: bool,
+) -> None:
+    """The fewest extra full-time constables and sergeants (with Schedule 7) per site
+    that bring uncovered time to zero (or its minimum), with the enlarged scenario and
+    its roster."""
+    started = time.monotonic()
+    from rota.app import write_roster_folder
+    from rota.check import check
+    from rota.horizon import build_horizon
+    from rota.io.load import load_scenario, scenario_toml_path
+    from rota.io.write import write_scenario
+    from rota.solve.capacity import plan_capacity
+
+    try:
+        sc = load_scenario(scenario_path)
+        for s in sites:
+            if s not in sc.sites:
+                raise InputError("--site", f"unknown site '{s}'")
+        target = out / f"{sc.name}-capacity"
+        if (target / "scenario").exists() and not force:
+            raise InputError(str(target), "a capacity result is already there (use --force)")
+        cap = plan_capacity(
+            sc,
+            month,
+            sites=list(sites) or None,
+            per_site=max_per_site,
+            time_limit=max(3.0, time_limit - (time.monotonic() - started)),
+            workers=workers,
+            seed=seed,
+        )
+    except InputError as exc:
+        _fail(exc)
+    name = f"{sc.name}-capacity"
+    toml_text = scenario_toml_path(scenario_path).read_text()
+    write_scenario(cap.scenario, target / "scenario", toml_text, name)
+    enlarged = load_scenario(target / "scenario")
+    h = build_horizon(enlarged, month)
+    rep = check(h, cap.result.duties)
+    write_roster_folder(h, cap.result, rep, target / month)
+    total = sum(cap.hires.values())
+    click.echo(
+        f"hires: {total}" + ("" if cap.proven else " (not proven the fewest within the time limit)")
+    )
+    for (site, rank), n in cap.hires.items():
+        click.echo(f"  {site} {rank}: +{n}")
+    u = rep.uncovered
+    click.echo(
+        f"uncovered with them: officers {u['officer_hours']:g} h, supervisors "
+        f"{u['supervisor_hours']:g} h, skills {u['skill_hours']:g} h, on-call days "
+        f"{u['on_call_days']}"
+    )
+    click.echo(f"enlarged scenario: {target / 'scenario'}; roster: {target / month}")
+
+
+@main.command()
 def rules() -> None:
     """Print the rule catalogue: id, hard or soft, rule, setting and source."""
     from rota.rules import CATALOGUE

@@ -69,9 +69,9 @@ def _supervised(h: Horizon, duties: list[Duty], site: str, at: int) -> bool:
     st = sc.sites[site]
     if not sc.rules.supervisor_whenever_staffed or not st.operational:
         return True
-    scope = {site} if st.supervision == "on_site" else {
-        s.id for s in sc.config.sites if s.operational
-    }
+    scope = (
+        {site} if st.supervision == "on_site" else {s.id for s in sc.config.sites if s.operational}
+    )
     return any(
         d.kind == "shift" and d.site in scope
         and h.to_minutes(d.start) <= at and h.to_minutes(d.end) >= at + h.slot
@@ -147,9 +147,14 @@ def blockers(
                 and not sc.is_supervisor(pid, h.date_of(inst.day))
                 and not _supervised(h, duties, site, start)
             ):
-                breaches.append(Violation("supervision.whenever_staffed", pid,
-                                          h.date_of(inst.day),
-                                          "no supervisor on duty then to supervise them"))
+                breaches.append(
+                    Violation(
+                        "supervision.whenever_staffed",
+                        pid,
+                        h.date_of(inst.day),
+                        "no supervisor on duty then to supervise them",
+                    )
+                )
             if not breaches:
                 cand = Blocker(pid, "free", f"could work {inst.code} ({h.date_of(inst.day)}); "
                                "left off by the optimiser's trade-offs")  # fmt: skip

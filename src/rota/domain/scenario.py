@@ -139,9 +139,7 @@ class Scenario:
 
             ZoneInfo(cfg.scenario.timezone)
         except Exception:  # noqa: BLE001 - any failure means an unknown zone
-            raise err(
-                "scenario.timezone", f"unknown time zone '{cfg.scenario.timezone}'"
-            ) from None
+            raise err("scenario.timezone", f"unknown time zone '{cfg.scenario.timezone}'") from None
 
         seen: set[str] = set()
         for i, s in enumerate(cfg.sites):

@@ -141,3 +141,42 @@ SHORTFALL_COLUMNS = ["site", "start", "end", "kind", "missing", "person_hours", 
 def shortfall_csv(rows: list[dict]) -> str:
     """One row per uncovered stretch with its reason (see rota.check.explain)."""
     return _csv([[r[c] for c in SHORTFALL_COLUMNS] for r in rows], SHORTFALL_COLUMNS)
+
+
+def write_scenario(sc, folder: Path, toml_text: str, name: str) -> None:  # noqa: ANN001
+    """Write a scenario folder: the given scenario.toml text (renamed) and its CSV files.
+
+    Used by `rota capacity` for the enlarged scenario, which a plain `rota generate`
+    then reads like any other. The staff file holds names: it is input, not an export.
+    """
+    import re
+
+    from rota.io.load import (
+        ABSENCE_COLUMNS,
+        ACCREDITATION_COLUMNS,
+        REQUEST_COLUMNS,
+        STAFF_COLUMNS,
+    )
+
+    text, n = re.subn(r'(?m)^(name\s*=\s*)"[^"]*"', lambda m: f'{m.group(1)}"{name}"', toml_text,
+                      count=1)  # fmt: skip
+    atomic_write(folder / "scenario.toml", text)
+    f = sc.config.files
+
+    def val(x) -> str:  # noqa: ANN001
+        return "" if x is None else x.isoformat() if hasattr(x, "isoformat") else str(x)
+
+    staff_rows = [[p.staff_id, p.name, p.rank, p.unit, p.base_site or "",
+                   f"{p.contract_hours_per_week:g}", val(p.appointed_on),
+                   ";".join(p.sites_allowed)] for p in sc.staff]  # fmt: skip
+    atomic_write(folder / f.staff, _csv(staff_rows, [*STAFF_COLUMNS, "sites_allowed"]))
+    atomic_write(folder / f.accreditations, _csv(
+        [[a.staff_id, a.accreditation, val(a.valid_from), val(a.valid_until)]
+         for a in sc.accreditations], list(ACCREDITATION_COLUMNS)))  # fmt: skip
+    atomic_write(folder / f.absences, _csv(
+        [[a.staff_id, val(a.start), val(a.end), a.kind, a.note] for a in sc.absences],
+        list(ABSENCE_COLUMNS)))  # fmt: skip
+    if sc.requests:
+        atomic_write(folder / f.requests, _csv(
+            [[r.staff_id, val(r.date), r.request, r.weight] for r in sc.requests],
+            list(REQUEST_COLUMNS)))  # fmt: skip
