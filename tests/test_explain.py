@@ -7,8 +7,8 @@ import csv
 import json
 
 from click.testing import CliRunner
-from conftest import make_scenario
 
+from conftest import make_scenario
 from rota.cli import main
 from rota.rules import RULES
 
@@ -104,8 +104,8 @@ def test_every_shortfall_has_a_reason_and_the_hours_add_up(tmp_path):
     # rota explain for one moment of a gap: the same reasoning, per person
     gap = next(x for x in rows if x["site"] == "A")
     at = gap["start"][:16]
-    r = CliRunner().invoke(main, ["explain", str(sc), "--month", "2027-02", "--roster",
-                                  str(folder / "roster.csv"), "--site", "A", "--at", at])  # fmt: skip
+    args = ["explain", str(sc), "--month", "2027-02", "--roster", str(folder / "roster.csv")]
+    r = CliRunner().invoke(main, [*args, "--site", "A", "--at", at])
     assert r.exit_code == 0, r.output
     assert "required" in r.output and "short" in r.output
     assert any(f" {i}:" in r.output for i in ids)

@@ -6,8 +6,8 @@ import csv
 
 import pytest
 from click.testing import CliRunner
-from conftest import make_scenario
 
+from conftest import make_scenario
 from rota.app import generate
 from rota.cli import main
 from rota.io.load import load_scenario
