@@ -24,7 +24,7 @@ from rota.io.write import (
     shortfall_csv,
     write_json,
 )
-from rota.measures import FAIRNESS_KINDS, fairness_pools
+from rota.measures import FAIRNESS_KINDS, contract_target_minutes, fairness_pools
 from rota.roster import Result
 
 
@@ -92,6 +92,18 @@ def build_summary(h: Horizon, res: Result, rep: CheckReport | None) -> dict:
         "first_roster_seconds": first,
         "build_seconds": res.build_seconds,
         "model": res.model_stats,
+        "bank_holidays": [d.isoformat() for d in h.days if d in h.bank_holidays],
+        "timezone": sc.config.scenario.timezone,
+        "staff": {
+            p.staff_id: {
+                "rank": p.rank,
+                "unit": p.unit,
+                "base_site": p.base_site,
+                "contract_hours_per_week": p.contract_hours_per_week,
+                "target_hours": round(contract_target_minutes(h, p) / 60, 2),
+            }
+            for p in sc.staff
+        },
         "duties": {
             "shifts": sum(1 for d in res.duties if d.kind == "shift"),
             "on_call_days": sum(1 for d in res.duties if d.kind == "on_call"),

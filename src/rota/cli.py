@@ -67,6 +67,7 @@ def main() -> None:
 @click.option("--force", is_flag=True, help="Replace an existing roster.")
 @click.option("--with-names", is_flag=True, help="Add staff names to roster.csv and grid.csv.")
 @click.option("--quiet", is_flag=True, help="No progress lines.")
+@click.option("--no-report", is_flag=True, help="Do not write report.html.")
 def generate(
     scenario: Path,
     month: str | None,
@@ -79,6 +80,7 @@ def generate(
     force: bool,
     with_names: bool,
     quiet: bool,
+    no_report: bool,
 ) -> None:
     """Plan a month (--month) or a chain of months (--months) for SCENARIO (a folder or
     its scenario.toml) and write the rosters."""
@@ -124,6 +126,13 @@ def generate(
     code = EXIT_OK
     for g in done:
         code = max(code, _report_generated(g, time_limit))
+        if g.result.found and not no_report:
+            from rota.io.write import atomic_write
+            from rota.report.folder import read_folder
+            from rota.report.html import render
+
+            names = {p.staff_id: p.name for p in g.horizon.scenario.staff} if with_names else {}
+            atomic_write(g.folder / "report.html", render(read_folder(g.folder), names))
     sys.exit(code)
 
 
@@ -380,6 +389,75 @@ def capacity(
         f"{u['on_call_days']}"
     )
     click.echo(f"enlarged scenario: {target / 'scenario'}; roster: {target / month}")
+
+
+def _names(folder: Path, scenario: Path | None, with_names: bool) -> dict[str, str]:
+    """Staff names, only when asked: from the scenario, or a roster written with names."""
+    if not with_names:
+        return {}
+    if scenario is not None:
+        from rota.io.load import load_scenario
+
+        return {p.staff_id: p.name for p in load_scenario(scenario).staff}
+    import csv
+
+    with (folder / "roster.csv").open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    if rows and "name" in rows[0]:
+        return {r["staff_id"]: r["name"] for r in rows}
+    raise InputError("--with-names", "no names to show: give --scenario, or a roster "
+                     "written with --with-names")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--scenario", type=click.Path(path_type=Path), default=None,
+              help="The scenario, for staff names with --with-names.")
+@click.option("--with-names", is_flag=True, help="Show staff names.")
+def report(folder: Path, scenario: Path | None, with_names: bool) -> None:
+    """Write FOLDER/report.html: grids, cover heatmaps, totals and shortfall of a roster
+    folder (self-contained, no network)."""
+    from rota.io.write import atomic_write
+    from rota.report.folder import read_folder
+    from rota.report.html import render
+
+    try:
+        rf = read_folder(folder)
+        names = _names(folder, scenario, with_names)
+    except InputError as exc:
+        _fail(exc)
+    atomic_write(folder / "report.html", render(rf, names))
+    click.echo(str(folder / "report.html"))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--xlsx", type=click.Path(path_type=Path), default=None,
+              help="Write an Excel workbook: a sheet per site, Cover, Totals, Duties.")
+@click.option("--ical", type=click.Path(path_type=Path), default=None,
+              help="Write one .ics calendar per person into this folder.")
+@click.option("--scenario", type=click.Path(path_type=Path), default=None,
+              help="The scenario, for staff names with --with-names.")
+@click.option("--with-names", is_flag=True, help="Show staff names.")
+def export(folder: Path, xlsx: Path | None, ical: Path | None, scenario: Path | None,
+           with_names: bool) -> None:
+    """Export a roster folder as an Excel workbook and/or personal calendars."""
+    from rota.report.exports import write_calendars, write_workbook
+    from rota.report.folder import read_folder
+
+    if xlsx is None and ical is None:
+        _fail(InputError("usage", "give --xlsx FILE and/or --ical DIR"))
+    try:
+        rf = read_folder(folder)
+        names = _names(folder, scenario, with_names)
+    except InputError as exc:
+        _fail(exc)
+    if xlsx is not None:
+        write_workbook(rf, xlsx, names)
+        click.echo(str(xlsx))
+    if ical is not None:
+        n = write_calendars(rf, ical, names)
+        click.echo(f"{ical}: {n} calendars")
 
 
 @main.command()

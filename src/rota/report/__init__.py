@@ -1,0 +1,1 @@
+"""Reports and exports of a roster folder: HTML, Excel workbook, personal calendars."""

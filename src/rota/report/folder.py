@@ -1,0 +1,139 @@
+"""A roster folder read back: what `generate` wrote, for reports and exports.
+
+Everything here comes from the folder's own files (roster.csv, grid.csv, coverage.csv,
+summary.json, shortfall.csv), so a report works on any roster folder, also one whose
+roster was edited by hand and checked again.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from rota.domain.models import Duty
+from rota.errors import InputError
+from rota.io.load import load_roster
+
+
+@dataclass
+class RosterFolder:
+    path: Path
+    duties: list[Duty]
+    summary: dict
+    grid: list[dict]
+    coverage: list[dict]
+    shortfall: list[dict]
+    days: list[date] = field(default_factory=list)
+
+    @property
+    def staff(self) -> dict:
+        return self.summary.get("staff", {})
+
+    @property
+    def tz(self):  # noqa: ANN201
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(self.summary.get("timezone", "Europe/London"))
+
+    @property
+    def bank_holidays(self) -> set[date]:
+        return {date.fromisoformat(d) for d in self.summary.get("bank_holidays", [])}
+
+    def sites(self) -> list[str]:
+        found = {d.site for d in self.duties if d.kind == "shift"}
+        found |= {r["site"] for r in self.coverage}
+        found |= {s.get("base_site") for s in self.staff.values() if s.get("base_site")}
+        return sorted(x for x in found if x)
+
+    def people_of_site(self, site: str) -> list[str]:
+        """Based there (from the summary), or, for people without a base, mostly there."""
+        out = [pid for pid, s in self.staff.items() if s.get("base_site") == site]
+        if out:
+            return sorted(out)
+        counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for d in self.duties:
+            if d.kind == "shift":
+                counts[d.staff_id][d.site] += 1
+        return sorted(p for p, c in counts.items() if max(c, key=c.get) == site)
+
+    def cells(self) -> dict[str, dict[str, str]]:
+        """staff_id -> ISO day -> grid cell."""
+        return {row["staff_id"]: row for row in self.grid}
+
+
+def _read_csv(path: Path) -> list[dict]:
+    if not path.is_file():
+        return []
+    with path.open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def read_folder(path: Path) -> RosterFolder:
+    path = Path(path)
+    if not (path / "roster.csv").is_file():
+        raise InputError(str(path), "not a roster folder (no roster.csv)")
+    duties, _ = load_roster(path / "roster.csv", str(path / "roster.csv"))
+    try:
+        summary = json.loads((path / "summary.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        summary = {}
+    except json.JSONDecodeError as exc:
+        raise InputError(str(path / "summary.json"), f"not JSON: {exc}") from None
+    grid = _read_csv(path / "grid.csv")
+    days = []
+    if grid:
+        for k in grid[0]:
+            try:
+                days.append(date.fromisoformat(k))
+            except ValueError:
+                continue
+    elif summary.get("month"):
+        y, m = map(int, summary["month"].split("-"))
+        d = date(y, m, 1)
+        while d.month == m:
+            days.append(d)
+            d = date.fromordinal(d.toordinal() + 1)
+    return RosterFolder(path=path, duties=duties, summary=summary, grid=grid,
+                        coverage=_read_csv(path / "coverage.csv"),
+                        shortfall=_read_csv(path / "shortfall.csv"), days=days)  # fmt: skip
+
+
+def person_totals(rf: RosterFolder) -> list[dict]:
+    """Per person: hours against target, nights, weekend and bank-holiday shifts,
+    on-call days."""
+    bh = rf.bank_holidays
+    rows: dict[str, dict] = {}
+    for pid, s in sorted(rf.staff.items()):
+        rows[pid] = {"staff_id": pid, "base_site": s.get("base_site") or "",
+                     "target_hours": s.get("target_hours"), "hours": 0.0, "shifts": 0,
+                     "nights": 0, "weekends": 0, "bank_holidays": 0, "on_call_days": 0}
+    for d in rf.duties:
+        r = rows.setdefault(d.staff_id, {"staff_id": d.staff_id, "base_site": "",
+                                         "target_hours": None, "hours": 0.0, "shifts": 0,
+                                         "nights": 0, "weekends": 0, "bank_holidays": 0,
+                                         "on_call_days": 0})  # fmt: skip
+        if d.kind == "on_call":
+            r["on_call_days"] += 1
+            continue
+        r["hours"] += d.hours
+        r["shifts"] += 1
+        if _is_night(d.start, d.end, rf.tz):
+            r["nights"] += 1
+        if d.date.weekday() >= 5:
+            r["weekends"] += 1
+        if d.date in bh:
+            r["bank_holidays"] += 1
+    for r in rows.values():
+        r["hours"] = round(r["hours"], 2)
+    return list(rows.values())
+
+
+def _is_night(start: datetime, end: datetime, tz) -> bool:  # noqa: ANN001
+    """At least 3 h within 23:00-06:00 local time (the default night of SPEC 1.1)."""
+    from rota.horizon import night_minutes
+
+    return night_minutes(start, end, tz) >= 180

@@ -1,0 +1,134 @@
+"""Reports and exports of a roster folder: HTML in a real browser, workbook, calendars."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import make_scenario
+
+from rota.cli import main
+
+DEMAND = """
+[[demand]]
+site = "A"
+from = "06:00"
+to = "22:00"
+officers = 2
+supervisors = 1
+[[demand]]
+site = "A"
+from = "22:00"
+to = "06:00"
+officers = 1
+supervisors = 1
+"""
+BROWSER_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]  # fmt: skip
+
+
+def folder_for(tmp_path: Path, month: str, demand: str = DEMAND) -> tuple[Path, Path]:
+    staff = [[f"S{i}", "PS", "A", 40] for i in range(1, 6)] + [
+        [f"C{i}", "PC", "A", 40] for i in range(1, 6)
+    ]
+    sc = make_scenario(tmp_path / f"sc{month}", name="rep", demand=demand, staff=staff,
+                       absences=[["C1", f"{month}-10", f"{month}-12", "annual_leave", ""]])
+    out = tmp_path / "out"
+    r = CliRunner().invoke(main, ["generate", str(sc), "--month", month, "--out", str(out),
+                                  "--time-limit", "15", "--quiet"])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    return sc, out / "rep" / month
+
+
+def roster_rows(folder: Path) -> list[dict]:
+    with (folder / "roster.csv").open(newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_report_renders_in_headless_chromium(tmp_path):
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("chromium is not installed here (make test installs it on CI machines)")
+    _sc, folder = folder_for(tmp_path, "2027-02")
+    page = folder / "report.html"
+    assert page.is_file()
+    html = page.read_text()
+    assert "http://" not in html and "https://" not in html and "<script" not in html
+    assert "Name S1" not in html  # names only when asked
+    profile = tmp_path / "profile"
+    shot = tmp_path / "shot.png"
+    common = [browser, *BROWSER_FLAGS, f"--user-data-dir={profile}", "--window-size=1400,1000"]
+    subprocess.run([*common, f"--screenshot={shot}", page.as_uri()], check=True,
+                   capture_output=True, timeout=120)  # fmt: skip
+    assert shot.is_file() and shot.stat().st_size > 10_000
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    dom = subprocess.run([*common, "--dump-dom", page.as_uri()], check=True,
+                         capture_output=True, text=True, timeout=120).stdout  # fmt: skip
+    people = 10
+    # the grid: one cell per person and day; the heatmap: 24 rows of 28 days
+    assert dom.count('<td class="cell') == people * 28
+    assert dom.count('<td class="hm') == 24 * 28
+    assert dom.count('class="grid"') == 1 and dom.count('class="heatmap"') == 1
+    assert '<table class="totals">' in dom
+
+
+def test_workbook_holds_every_duty(tmp_path):
+    from openpyxl import load_workbook
+
+    sc, folder = folder_for(tmp_path, "2027-02")
+    xlsx = tmp_path / "rota.xlsx"
+    r = CliRunner().invoke(main, ["export", str(folder), "--xlsx", str(xlsx)])
+    assert r.exit_code == 0, r.output
+    wb = load_workbook(xlsx)
+    assert {"A", "Cover", "Totals", "Duties"} <= set(wb.sheetnames)
+    duties = [(*map(str, row[:6]), str(float(row[6])), row[7]) for row in
+              wb["Duties"].iter_rows(min_row=2, values_only=True)]  # fmt: skip
+    expected = [(r["staff_id"], r["date"], r["duty"], r["site"], r["start"], r["end"],
+                 str(float(r["hours"])), r["kind"]) for r in roster_rows(folder)]  # fmt: skip
+    assert sorted(duties) == sorted(expected)
+    grid = list(wb["A"].iter_rows(values_only=True))
+    assert grid[0][0] == "staff_id" and len(grid) == 11
+    assert oct((xlsx.stat().st_mode) & 0o777) == "0o600"
+    # names only when asked for
+    assert "Name S1" not in str(list(wb["A"].iter_rows(values_only=True)))
+    r = CliRunner().invoke(main, ["export", str(folder), "--xlsx", str(xlsx), "--with-names",
+                                  "--scenario", str(sc)])  # fmt: skip
+    assert r.exit_code == 0
+    assert "Name S1" in str(list(load_workbook(xlsx)["A"].iter_rows(values_only=True)))
+
+
+@pytest.mark.parametrize("month", ["2026-10", "2027-03"])
+def test_calendars_match_the_roster_instant_for_instant(tmp_path, month):
+    """Across the October and March clock changes: every event starts and ends at the
+    very instant of its roster row, with the local offset in force."""
+    from icalendar import Calendar
+
+    night_only = DEMAND + '[[demand]]\nsite = "A"\nfrom = "00:00"\nto = "06:00"\nofficers = 2\n'
+    _sc, folder = folder_for(tmp_path, month, demand=night_only)
+    cal_dir = tmp_path / "cal"
+    r = CliRunner().invoke(main, ["export", str(folder), "--ical", str(cal_dir)])
+    assert r.exit_code == 0, r.output
+    rows = roster_rows(folder)
+    expected = {}
+    for row in rows:
+        expected.setdefault(row["staff_id"], set()).add(
+            (datetime.fromisoformat(row["start"]), datetime.fromisoformat(row["end"])))
+    seen_change = False
+    for pid, instants in expected.items():
+        path = cal_dir / f"{pid}.ics"
+        assert oct(path.stat().st_mode & 0o777) == "0o600"
+        cal = Calendar.from_ical(path.read_bytes())
+        events = {(e.decoded("dtstart"), e.decoded("dtend")) for e in cal.walk("VEVENT")}
+        assert events == instants, pid
+        for s, e in events:
+            assert s.tzinfo is not None and e.tzinfo is not None
+            if s.utcoffset() != e.utcoffset():
+                seen_change = True
+        assert f"Name {pid}" not in path.read_text()
+    assert seen_change, "a night across the clock change should be exported"
