@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import make_scenario
 
+from conftest import make_scenario
 from rota.cli import main
 
 DEMAND = """
@@ -37,8 +37,13 @@ def folder_for(tmp_path: Path, month: str, demand: str = DEMAND) -> tuple[Path, 
     staff = [[f"S{i}", "PS", "A", 40] for i in range(1, 6)] + [
         [f"C{i}", "PC", "A", 40] for i in range(1, 6)
     ]
-    sc = make_scenario(tmp_path / f"sc{month}", name="rep", demand=demand, staff=staff,
-                       absences=[["C1", f"{month}-10", f"{month}-12", "annual_leave", ""]])
+    sc = make_scenario(
+        tmp_path / f"sc{month}",
+        name="rep",
+        demand=demand,
+        staff=staff,
+        absences=[["C1", f"{month}-10", f"{month}-12", "annual_leave", ""]],
+    )
     out = tmp_path / "out"
     r = CliRunner().invoke(main, ["generate", str(sc), "--month", month, "--out", str(out),
                                   "--time-limit", "15", "--quiet"])  # fmt: skip
@@ -118,7 +123,8 @@ def test_calendars_match_the_roster_instant_for_instant(tmp_path, month):
     expected = {}
     for row in rows:
         expected.setdefault(row["staff_id"], set()).add(
-            (datetime.fromisoformat(row["start"]), datetime.fromisoformat(row["end"])))
+            (datetime.fromisoformat(row["start"]), datetime.fromisoformat(row["end"]))
+        )
     seen_change = False
     for pid, instants in expected.items():
         path = cal_dir / f"{pid}.ics"

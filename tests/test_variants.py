@@ -189,7 +189,8 @@ def test_capacity_closes_a_known_gap(tmp_path):
         ],
     )
     assert r.exit_code == 0, r.output
-    assert "hires:" in r.output and "A PC: +" in r.output
+    assert "hires:" in r.output and "A P" in r.output
+    assert "uncovered with them: officers 0 h, supervisors 0 h, skills 0 h" in r.output
     enlarged = out / "gap-capacity" / "scenario"
     r = CliRunner().invoke(
         main,

@@ -405,14 +405,19 @@ def _names(folder: Path, scenario: Path | None, with_names: bool) -> dict[str, s
         rows = list(csv.DictReader(f))
     if rows and "name" in rows[0]:
         return {r["staff_id"]: r["name"] for r in rows}
-    raise InputError("--with-names", "no names to show: give --scenario, or a roster "
-                     "written with --with-names")
+    raise InputError(
+        "--with-names", "no names to show: give --scenario, or a roster written with --with-names"
+    )
 
 
 @main.command()
 @click.argument("folder", type=click.Path(path_type=Path))
-@click.option("--scenario", type=click.Path(path_type=Path), default=None,
-              help="The scenario, for staff names with --with-names.")
+@click.option(
+    "--scenario",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The scenario, for staff names with --with-names.",
+)
 @click.option("--with-names", is_flag=True, help="Show staff names.")
 def report(folder: Path, scenario: Path | None, with_names: bool) -> None:
     """Write FOLDER/report.html: grids, cover heatmaps, totals and shortfall of a roster
@@ -432,15 +437,28 @@ def report(folder: Path, scenario: Path | None, with_names: bool) -> None:
 
 @main.command()
 @click.argument("folder", type=click.Path(path_type=Path))
-@click.option("--xlsx", type=click.Path(path_type=Path), default=None,
-              help="Write an Excel workbook: a sheet per site, Cover, Totals, Duties.")
-@click.option("--ical", type=click.Path(path_type=Path), default=None,
-              help="Write one .ics calendar per person into this folder.")
-@click.option("--scenario", type=click.Path(path_type=Path), default=None,
-              help="The scenario, for staff names with --with-names.")
+@click.option(
+    "--xlsx",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write an Excel workbook: a sheet per site, Cover, Totals, Duties.",
+)
+@click.option(
+    "--ical",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write one .ics calendar per person into this folder.",
+)
+@click.option(
+    "--scenario",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The scenario, for staff names with --with-names.",
+)
 @click.option("--with-names", is_flag=True, help="Show staff names.")
-def export(folder: Path, xlsx: Path | None, ical: Path | None, scenario: Path | None,
-           with_names: bool) -> None:
+def export(
+    folder: Path, xlsx: Path | None, ical: Path | None, scenario: Path | None, with_names: bool
+) -> None:
     """Export a roster folder as an Excel workbook and/or personal calendars."""
     from rota.report.exports import write_calendars, write_workbook
     from rota.report.folder import read_folder

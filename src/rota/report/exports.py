@@ -54,9 +54,19 @@ def workbook_bytes(rf: RosterFolder, names: dict[str, str] | None = None) -> byt
     ws.append(["staff_id", "date", "duty", "site", "start", "end", "hours", "kind"]
               + (["name"] if names else []))  # fmt: skip
     for d in rf.duties:
-        ws.append([d.staff_id, d.date.isoformat(), d.duty, d.site,
-                   d.start.astimezone(rf.tz).isoformat(), d.end.astimezone(rf.tz).isoformat(),
-                   d.hours, d.kind] + ([names.get(d.staff_id, "")] if names else []))
+        ws.append(
+            [
+                d.staff_id,
+                d.date.isoformat(),
+                d.duty,
+                d.site,
+                d.start.astimezone(rf.tz).isoformat(),
+                d.end.astimezone(rf.tz).isoformat(),
+                d.hours,
+                d.kind,
+            ]
+            + ([names.get(d.staff_id, "")] if names else [])
+        )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

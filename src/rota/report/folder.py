@@ -108,9 +108,17 @@ def person_totals(rf: RosterFolder) -> list[dict]:
     bh = rf.bank_holidays
     rows: dict[str, dict] = {}
     for pid, s in sorted(rf.staff.items()):
-        rows[pid] = {"staff_id": pid, "base_site": s.get("base_site") or "",
-                     "target_hours": s.get("target_hours"), "hours": 0.0, "shifts": 0,
-                     "nights": 0, "weekends": 0, "bank_holidays": 0, "on_call_days": 0}
+        rows[pid] = {
+            "staff_id": pid,
+            "base_site": s.get("base_site") or "",
+            "target_hours": s.get("target_hours"),
+            "hours": 0.0,
+            "shifts": 0,
+            "nights": 0,
+            "weekends": 0,
+            "bank_holidays": 0,
+            "on_call_days": 0,
+        }
     for d in rf.duties:
         r = rows.setdefault(d.staff_id, {"staff_id": d.staff_id, "base_site": "",
                                          "target_hours": None, "hours": 0.0, "shifts": 0,

@@ -157,7 +157,9 @@ def _shortfall(rf: RosterFolder) -> str:
                          for c in cols) + "</tr>"
         for r in rf.shortfall[:300]
     )  # fmt: skip
-    more = f"<p>{len(rf.shortfall) - 300} more in shortfall.csv</p>" if len(rf.shortfall) > 300 else ""
+    more = (
+        f"<p>{len(rf.shortfall) - 300} more in shortfall.csv</p>" if len(rf.shortfall) > 300 else ""
+    )
     head = "".join(f"<th>{c}</th>" for c in cols)
     return f'<table class="shortfall"><tr>{head}</tr>{rows}</table>{more}'
 
@@ -170,15 +172,19 @@ def render(rf: RosterFolder, names: dict[str, str] | None = None) -> str:
     sites = rf.sites()
     by_site: dict[str, list[str]] = defaultdict(list)
     nav = "".join(f'<a href="#site-{escape(x)}">{escape(x)}</a>' for x in sites)
-    body = [f"<header><h1>Rota {escape(title)}</h1>{_summary(rf)}</header>",
-            f"<nav>{nav}<a href='#totals'>totals</a><a href='#shortfall'>shortfall</a></nav>"]
+    body = [
+        f"<header><h1>Rota {escape(title)}</h1>{_summary(rf)}</header>",
+        f"<nav>{nav}<a href='#totals'>totals</a><a href='#shortfall'>shortfall</a></nav>",
+    ]
     for site in sites:
         by_site[site] = rf.people_of_site(site)
         body.append(f'<section class="site" id="site-{escape(site)}"><h2>{escape(site)}</h2>')
         body.append(_grid(rf, site, names))
         if any(r["site"] == site for r in rf.coverage):
-            body.append("<h3>Cover (worst slot of each hour; number = officers short, "
-                        "S = supervisor short, 7 = Schedule 7 or skill short)</h3>")
+            body.append(
+                "<h3>Cover (worst slot of each hour; number = officers short, "
+                "S = supervisor short, 7 = Schedule 7 or skill short)</h3>"
+            )
             body.append(_heatmap(rf, site))
         body.append("</section>")
     body.append(f'<section id="totals"><h2>Totals</h2>{_totals(rf, names)}</section>')

@@ -102,7 +102,9 @@ def plan_capacity(
     s1 = run(uncovered if not isinstance(uncovered, int) else 0, 0.4)
     best_uncovered = int(solver.objective_value)
     m.add(uncovered <= best_uncovered)
-    s2 = run(sum(hire.values()), 0.3)
+    # fewest people first; among equal counts, fewer sergeants (a constable costs less)
+    sergeants = [v for (site, rank), vs in groups.items() if rank == "PS" for v in vs]
+    s2 = run((len(hire) + 1) * sum(hire.values()) + sum(sergeants), 0.3)
     chosen = {pid for pid, v in hire.items() if solver.boolean_value(v)}
     for pid, v in hire.items():
         m.add(v == (1 if pid in chosen else 0))
