@@ -478,6 +478,58 @@ def export(
         click.echo(f"{ical}: {n} calendars")
 
 
+@main.group()
+def bench() -> None:
+    """Benchmarks against published results."""
+
+
+@bench.command("nrp")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--time-limit", type=click.FloatRange(min=1), default=60, show_default=True,
+              help="Seconds per instance, reading included.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=Path("outputs/nrp"),
+              show_default=True, help="Rosters go to OUT/InstanceN.roster.csv.")
+def bench_nrp(files: tuple[Path, ...], time_limit: float, workers: int, seed: int,
+              out: Path) -> None:
+    """Solve Curtois & Qu instances (e.g. benchmarks/nrp/Instance1.txt), check each roster
+    with the independent evaluator, and compare with the published best results."""
+    from rota.io.write import atomic_write
+    from rota.nrp.instance import best_known, evaluate, read_instance
+    from rota.solve.nrp import solve_instance
+
+    table = best_known()
+    try:
+        instances = [read_instance(f) for f in files]
+    except InputError as exc:
+        _fail(exc)
+    head = (f"{'instance':<11}{'staff':>6}{'days':>6}{'objective':>11}{'bound':>11}"
+            f"{'status':>10}{'seconds':>9}{'best':>8}{'gap':>8}{'limit':>7}")
+    click.echo(head)
+    failed = False
+    for inst in instances:
+        r = solve_instance(inst, time_limit=time_limit, workers=workers, seed=seed)
+        rows = sorted(r.roster.items(), key=lambda kv: (kv[0][0], kv[0][1]))
+        text = "employee,day,shift\n" + "".join(f"{e},{d},{t}\n" for (e, d), t in rows)
+        atomic_write(out / f"{inst.name}.roster.csv", text)
+        known = table.get(inst.name, {}).get("best_known_objective") or ""
+        gap = ""
+        if r.objective is not None:
+            pen, bad = evaluate(inst, r.roster)
+            if bad or pen != r.objective:
+                failed = True
+                click.echo(f"EVALUATOR MISMATCH {inst.name}: solver {r.objective}, evaluator "
+                           f"{pen}, {len(bad)} hard violation(s): {bad[:3]}", err=True)
+            if known:
+                gap = f"{(r.objective - int(known)) / int(known):.1%}"
+        obj = "-" if r.objective is None else str(r.objective)
+        bound = "-" if r.bound is None else f"{r.bound:.0f}"
+        click.echo(f"{inst.name:<11}{len(inst.employees):>6}{inst.days:>6}{obj:>11}{bound:>11}"
+                   f"{r.status:>10}{r.seconds:>9.1f}{known:>8}{gap:>8}{time_limit:>7g}")
+    sys.exit(EXIT_VIOLATION if failed else EXIT_OK)
+
+
 @main.command()
 def rules() -> None:
     """Print the rule catalogue: id, hard or soft, rule, setting and source."""

@@ -9,6 +9,7 @@ is soft. Both the port model and the public-benchmark model are written with the
 from rota.solve.core.primitives import (
     Term,
     add_cover,
+    add_cover_both,
     at_least_in_windows,
     at_most_in_sets,
     at_most_in_windows,
@@ -20,6 +21,7 @@ from rota.solve.core.primitives import (
 __all__ = [
     "Term",
     "add_cover",
+    "add_cover_both",
     "at_least_in_windows",
     "at_most_in_sets",
     "at_most_in_windows",

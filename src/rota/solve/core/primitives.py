@@ -159,3 +159,19 @@ def spread(
     out = model.new_int_var(0, hi - lo, name)
     model.add(out == top - bottom)
     return out
+
+
+def add_cover_both(
+    model: cp_model.CpModel, supply: Sequence[Expr], required: int, name: str
+) -> tuple[cp_model.IntVar | int, cp_model.IntVar | int]:
+    """Cover with under- and over-staffing slack: supply + under - over == required.
+
+    Returns (under, over); an int 0 where a side cannot happen.
+    """
+    const, exprs = _split(supply)
+    need = required - const
+    most = len(exprs)
+    under = model.new_int_var(0, max(0, need), f"{name}.under") if need > 0 else 0
+    over = model.new_int_var(0, max(0, most - need), f"{name}.over") if most > need else 0
+    model.add(sum(exprs) + under - over == need)
+    return under, over
