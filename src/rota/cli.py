@@ -485,14 +485,25 @@ def bench() -> None:
 
 @bench.command("nrp")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--time-limit", type=click.FloatRange(min=1), default=60, show_default=True,
-              help="Seconds per instance, reading included.")
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=1),
+    default=60,
+    show_default=True,
+    help="Seconds per instance, reading included.",
+)
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--out", type=click.Path(path_type=Path), default=Path("outputs/nrp"),
-              show_default=True, help="Rosters go to OUT/InstanceN.roster.csv.")
-def bench_nrp(files: tuple[Path, ...], time_limit: float, workers: int, seed: int,
-              out: Path) -> None:
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("outputs/nrp"),
+    show_default=True,
+    help="Rosters go to OUT/InstanceN.roster.csv.",
+)
+def bench_nrp(
+    files: tuple[Path, ...], time_limit: float, workers: int, seed: int, out: Path
+) -> None:
     """Solve Curtois & Qu instances (e.g. benchmarks/nrp/Instance1.txt), check each roster
     with the independent evaluator, and compare with the published best results."""
     from rota.io.write import atomic_write
@@ -504,8 +515,10 @@ def bench_nrp(files: tuple[Path, ...], time_limit: float, workers: int, seed: in
         instances = [read_instance(f) for f in files]
     except InputError as exc:
         _fail(exc)
-    head = (f"{'instance':<11}{'staff':>6}{'days':>6}{'objective':>11}{'bound':>11}"
-            f"{'status':>10}{'seconds':>9}{'best':>8}{'gap':>8}{'limit':>7}")
+    head = (
+        f"{'instance':<11}{'staff':>6}{'days':>6}{'objective':>11}{'bound':>11}"
+        f"{'status':>10}{'seconds':>9}{'best':>8}{'gap':>8}{'limit':>7}"
+    )
     click.echo(head)
     failed = False
     for inst in instances:
@@ -519,14 +532,19 @@ def bench_nrp(files: tuple[Path, ...], time_limit: float, workers: int, seed: in
             pen, bad = evaluate(inst, r.roster)
             if bad or pen != r.objective:
                 failed = True
-                click.echo(f"EVALUATOR MISMATCH {inst.name}: solver {r.objective}, evaluator "
-                           f"{pen}, {len(bad)} hard violation(s): {bad[:3]}", err=True)
+                click.echo(
+                    f"EVALUATOR MISMATCH {inst.name}: solver {r.objective}, evaluator "
+                    f"{pen}, {len(bad)} hard violation(s): {bad[:3]}",
+                    err=True,
+                )
             if known:
                 gap = f"{(r.objective - int(known)) / int(known):.1%}"
         obj = "-" if r.objective is None else str(r.objective)
         bound = "-" if r.bound is None else f"{r.bound:.0f}"
-        click.echo(f"{inst.name:<11}{len(inst.employees):>6}{inst.days:>6}{obj:>11}{bound:>11}"
-                   f"{r.status:>10}{r.seconds:>9.1f}{known:>8}{gap:>8}{time_limit:>7g}")
+        click.echo(
+            f"{inst.name:<11}{len(inst.employees):>6}{inst.days:>6}{obj:>11}{bound:>11}"
+            f"{r.status:>10}{r.seconds:>9.1f}{known:>8}{gap:>8}{time_limit:>7g}"
+        )
     sys.exit(EXIT_VIOLATION if failed else EXIT_OK)
 
 

@@ -19,7 +19,10 @@ from rota.solve.core import (
     at_most_in_windows,
     forbid_patterns,
     forbid_together,
+    min_run_length,
 )
+
+PATTERNS = True  # False: the turn-on encoding (measured weaker here: benchmarks/README.md)
 from rota.solve.run import configure
 
 
@@ -72,12 +75,15 @@ def build(inst: Instance) -> tuple[cp_model.CpModel, dict, list]:
         m.add(minutes <= e.max_minutes)
         m.add(minutes >= e.min_minutes)
         at_most_in_windows(m, series, e.max_consecutive + 1, e.max_consecutive)
-        # runs inside the horizon: off, s shifts, off (s < min) and work, s off, work
-        padded = series  # the ends are exempt: patterns are placed inside the horizon only
-        for s in range(1, e.min_consecutive):
-            forbid_patterns(m, padded, [0] + [1] * s + [0])
-        for s in range(1, e.min_days_off):
-            forbid_patterns(m, padded, [1] + [0] * s + [1])
+        # runs inside the horizon (runs touching either end are exempt)
+        if PATTERNS:
+            for s in range(1, e.min_consecutive):
+                forbid_patterns(m, series, [0] + [1] * s + [0])
+            for s in range(1, e.min_days_off):
+                forbid_patterns(m, series, [1] + [0] * s + [1])
+        else:
+            min_run_length(m, series, e.min_consecutive, f"on[{e.id}]", value=1)
+            min_run_length(m, series, e.min_days_off, f"off[{e.id}]", value=0)
         weekend = []
         for w in range(inst.weeks):
             sat, sun = series[7 * w + 5], series[7 * w + 6]
@@ -107,11 +113,11 @@ def build(inst: Instance) -> tuple[cp_model.CpModel, dict, list]:
 
 
 def solve_instance(inst: Instance, *, time_limit: float = 60, workers: int = 2,
-                   seed: int = 0) -> NrpResult:  # fmt: skip
+                   seed: int = 0, subsolvers: list[str] | None = None) -> NrpResult:  # fmt: skip
     t0 = time.monotonic()
     m, x, _terms = build(inst)
     solver = cp_model.CpSolver()
-    configure(solver, workers=workers, seed=seed,
+    configure(solver, workers=workers, seed=seed, subsolvers=subsolvers,
               time_limit=max(0.5, time_limit - (time.monotonic() - t0)))  # fmt: skip
     first: list[float] = []
 

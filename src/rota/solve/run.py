@@ -56,6 +56,7 @@ def configure(
     seed: int,
     time_limit: float,
     extra: dict | None = None,
+    subsolvers: list[str] | None = None,
 ) -> None:
     """Solver parameters by name. With few workers the full-problem worker is `max_lp`
     (the full linear relaxation): on rostering models its bound is far better than the
@@ -66,7 +67,10 @@ def configure(
     p.num_workers = workers
     p.random_seed = seed
     p.log_search_progress = False
-    if workers <= 4:
+    if subsolvers is not None:
+        for name in subsolvers:
+            p.subsolvers.append(name)
+    elif workers <= 4:
         for name in ("max_lp", "default_lp", "core", "quick_restart")[: max(2, workers)]:
             p.subsolvers.append(name)
     for key, value in (extra or {}).items():

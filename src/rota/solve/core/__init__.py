@@ -15,6 +15,7 @@ from rota.solve.core.primitives import (
     at_most_in_windows,
     forbid_patterns,
     forbid_together,
+    min_run_length,
     spread,
 )
 
@@ -27,5 +28,6 @@ __all__ = [
     "at_most_in_windows",
     "forbid_patterns",
     "forbid_together",
+    "min_run_length",
     "spread",
 ]

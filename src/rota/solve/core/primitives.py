@@ -175,3 +175,45 @@ def add_cover_both(
     over = model.new_int_var(0, max(0, most - need), f"{name}.over") if most > need else 0
     model.add(sum(exprs) + under - over == need)
     return under, over
+
+
+def min_run_length(
+    model: cp_model.CpModel, series: Sequence[Expr], length: int, name: str, value: int = 1
+) -> int:
+    """Runs of `value` (1: working, 0: off) that start and end inside the series last at
+    least `length` items; runs touching either end are exempt.
+
+    Posted in the turn-on form of unit commitment's minimum up time (Rajan & Takriti):
+    a start variable s[d] >= y[d] - y[d-1] and, for every d, the starts of the last
+    `length` items sum to at most y[d]. Its LP relaxation is the convex hull of a single
+    series' runs, much tighter than forbidding each short pattern.
+    """
+    if length <= 1:
+        return 0
+
+    def y(i: int):  # noqa: ANN202 - the item, or its complement for runs of 0
+        it = series[i]
+        return it if value == 1 else (1 - it)
+
+    starts: dict[int, object] = {}
+    for d in range(1, len(series)):
+        a, b = y(d), y(d - 1)
+        if isinstance(a, int) and isinstance(b, int):
+            if a - b > 0:
+                starts[d] = 1
+            continue
+        s = model.new_bool_var(f"{name}.start[{d}]")
+        model.add(s >= a - b)
+        model.add(s <= a)  # a start is a day of the run
+        starts[d] = s
+    n = 0
+    for d in range(1, len(series)):
+        window = [starts[i] for i in range(max(1, d - length + 1), d + 1) if i in starts]
+        if not window:
+            continue
+        const, exprs = _split(window)
+        target = y(d)
+        if exprs or const:
+            model.add(sum(exprs) + const <= target)
+            n += 1
+    return n
