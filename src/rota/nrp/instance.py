@@ -109,9 +109,9 @@ def read_instance(path: Path) -> Instance:
             if not eq or sid not in lengths:
                 raise InputError(label, f"bad MaxShifts entry '{pair}'", row=n, field="MaxShifts")
             mx[sid] = _int(val, label, n, "MaxShifts")
-        nums = [_int(x, label, n, col) for x, col in zip(f[2:], (
-            "MaxTotalMinutes", "MinTotalMinutes", "MaxConsecutiveShifts",
-            "MinConsecutiveShifts", "MinConsecutiveDaysOff", "MaxWeekends"), strict=True)]  # fmt: skip
+        cols = ("MaxTotalMinutes", "MinTotalMinutes", "MaxConsecutiveShifts",
+                "MinConsecutiveShifts", "MinConsecutiveDaysOff", "MaxWeekends")  # fmt: skip
+        nums = [_int(x, label, n, col) for x, col in zip(f[2:], cols, strict=True)]
         employees.append(Employee(f[0], mx, *nums))
     ids = {e.id for e in employees}
     inst = Instance(path.stem, days, lengths, forbidden, employees)

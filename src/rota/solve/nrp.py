@@ -21,9 +21,9 @@ from rota.solve.core import (
     forbid_together,
     min_run_length,
 )
+from rota.solve.run import configure
 
 PATTERNS = True  # False: the turn-on encoding (measured weaker here: benchmarks/README.md)
-from rota.solve.run import configure
 
 
 @dataclass
