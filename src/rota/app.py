@@ -42,8 +42,8 @@ def output_folder(out: Path, scenario: Scenario, month: str) -> Path:
 
 
 def fairness_summary(h: Horizon, duties: list[Duty]) -> dict:
-    """Per base site: spread (max - min) of nights, weekend and bank-holiday shifts,
-    in full-time shares (a part-time officer's count scaled up), plus raw min/max."""
+    """Per base site and kind: the spread (max - min) of nights, weekend and bank-holiday
+    shifts in full-time shares (rota.measures.fairness_pools), with the raw min and max."""
     counts: dict[str, dict[str, int]] = {}
     for d in duties:
         if d.kind != "shift":
@@ -57,17 +57,17 @@ def fairness_summary(h: Horizon, duties: list[Duty]) -> dict:
         if h.is_bank_holiday(i):
             c["bank_holidays"] += 1
     out: dict = {}
-    for site, pool in sorted(fairness_pools(h).items()):
-        row = {}
-        for kind in FAIRNESS_KINDS:
+    for kind in FAIRNESS_KINDS:
+        for site, pool in sorted(fairness_pools(h, kind).items()):
             scaled = [coef * counts.get(pid, {}).get(kind, 0) / 100 for pid, coef in pool]
             raw = [counts.get(pid, {}).get(kind, 0) for pid, _ in pool]
-            row[kind] = {
+            out.setdefault(site, {})[kind] = {
+                "people": len(pool),
                 "spread": round(max(scaled) - min(scaled), 2) if scaled else 0.0,
                 "min": min(raw) if raw else 0,
                 "max": max(raw) if raw else 0,
             }
-        out[site] = {"people": len(pool), **row}
+    out = dict(sorted(out.items()))
     return out
 
 

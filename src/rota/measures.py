@@ -78,24 +78,37 @@ def fit_for_site(h: Horizon, staff_id: str, site: str, day: int) -> bool:
     return sc.holds(staff_id, "officer_safety", h.date_of(day))
 
 
-def fairness_pools(h: Horizon) -> dict[str, list[tuple[str, int]]]:
+def kind_days(h: Horizon, kind: str) -> list[int]:
+    """The days a fairness kind counts: every day (nights), weekends, bank holidays."""
+    if kind == "weekends":
+        return [d for d in range(h.n_days) if h.is_weekend(d)]
+    if kind == "bank_holidays":
+        return [d for d in range(h.n_days) if h.is_bank_holiday(d)]
+    return list(range(h.n_days))
+
+
+def fairness_pools(h: Horizon, kind: str) -> dict[str, list[tuple[str, int]]]:
     """People sharing a base site, each with a pro-rata coefficient in hundredths.
 
-    A person's count is scaled by contracted hours (issue: a half-time officer owes
-    half the nights): coefficient = 100 x 40 / contract hours, so a full-time count
-    of 1 is 100. Someone who can work no day at their base in the horizon (absent or
-    unfit for duty there all month) is left out of the pool.
+    A person's count is scaled pro rata, so that a full-time officer available on every
+    day of the kind has coefficient 100: by contracted hours (a half-time officer owes
+    half the nights: x 40 / hours) and by the days of that kind they can work at their
+    base (not absent, fit for duty there: x days of the kind / days available). Someone
+    available on no day of the kind is left out of that pool.
     """
+    days = kind_days(h, kind)
     pools: dict[str, list[tuple[str, int]]] = {}
     for p in h.scenario.staff:
-        if not p.base_site or p.contract_hours_per_week <= 0:
+        if not p.base_site or p.contract_hours_per_week <= 0 or not days:
             continue
-        if not any(
-            not is_absent(h, p.staff_id, d) and fit_for_site(h, p.staff_id, p.base_site, d)
-            for d in range(h.n_days)
-        ):
+        avail = sum(
+            1
+            for d in days
+            if not is_absent(h, p.staff_id, d) and fit_for_site(h, p.staff_id, p.base_site, d)
+        )
+        if avail == 0:
             continue
-        coef = round(100 * FULL_TIME_HOURS / p.contract_hours_per_week)
+        coef = round(100 * FULL_TIME_HOURS * len(days) / (p.contract_hours_per_week * avail))
         pools.setdefault(p.base_site, []).append((p.staff_id, coef))
     return pools
 

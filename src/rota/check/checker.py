@@ -587,10 +587,8 @@ def _penalties(h: Horizon, shifts: list[_Shift], oc_days, rep: CheckReport) -> N
         ("bank_holidays", w.fairness_bank_holidays),
     ):
         total = 0.0
-        if weight > 0 and not (
-            kind == "bank_holidays" and not any(h.is_bank_holiday(d) for d in range(h.n_days))
-        ):
-            for pool in fairness_pools(h).values():
+        if weight > 0:
+            for pool in fairness_pools(h, kind).values():
                 if len(pool) < 2:
                     continue
                 vals = []

@@ -30,16 +30,14 @@ def add_fairness(ctx: ModelContext) -> list[Term]:
     h = ctx.horizon
     unit = ctx.scale.per_hour // 100  # objective units per hundredth of a share
     terms: list[Term] = []
-    for site, pool in fairness_pools(h).items():
-        for kind, weight in (
-            ("nights", wts.fairness_nights),
-            ("weekends", wts.fairness_weekends),
-            ("bank_holidays", wts.fairness_bank_holidays),
-        ):
-            if weight <= 0:
-                continue
-            if kind == "bank_holidays" and not any(h.is_bank_holiday(d) for d in range(h.n_days)):
-                continue
+    for kind, weight in (
+        ("nights", wts.fairness_nights),
+        ("weekends", wts.fairness_weekends),
+        ("bank_holidays", wts.fairness_bank_holidays),
+    ):
+        if weight <= 0:
+            continue
+        for site, pool in fairness_pools(h, kind).items():
             values = [coef * _counts(ctx, pid, kind) for pid, coef in pool]
             hi = max(coef for _, coef in pool) * h.n_days
             s = spread(ctx.model, values, 0, hi, f"spread.{kind}[{site}]")
