@@ -129,3 +129,35 @@ def test_months_range_errors():
     assert r.exit_code == 2
     r = CliRunner().invoke(main, ["generate", "x", "--month", "2027-02", "--months", "a..b"])
     assert r.exit_code == 2 and "either" in r.output
+
+
+def test_a_history_that_already_breaks_rest_is_named(tmp_path):
+    """History: a late on 30 Dec ending 22:00 and an early on 31 Dec at 06:00 (8 h).
+    The new month cannot mend it; generate names it and plans January anyway."""
+    hist = [["S1", "2026-12-30", "L", "A", "2026-12-30T14:00:00+00:00",
+             "2026-12-30T22:00:00+00:00", "8.00", "shift"],
+            ["S1", "2026-12-31", "E", "A", "2026-12-31T06:00:00+00:00",
+             "2026-12-31T14:00:00+00:00", "8.00", "shift"]]  # fmt: skip
+    sc = make_scenario(
+        tmp_path / "sc",
+        name="hb",
+        demand=DEMAND,
+        history=hist,
+        staff=[["S1", "PS", "A", 40], ["S2", "PS", "A", 40]],
+    )
+    r = CliRunner().invoke(
+        main,
+        [
+            "generate",
+            str(sc),
+            "--month",
+            "2027-01",
+            "--out",
+            str(tmp_path / "o"),
+            "--time-limit",
+            "10",
+            "--quiet",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    assert "warning: the history already breaks rest.min_hours S1 2026-12-31" in r.output

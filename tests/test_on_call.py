@@ -205,3 +205,26 @@ def test_checker_finds_on_call_breaches(tmp_path):
     assert ("oncall.eligibility", "S3") in ids and ("oncall.block", "S3") in ids
     assert ("oncall.max_blocks", "S1") in ids  # blocks 1, 2 and 3
     assert rep.uncovered["on_call_days"] == 3  # 5-7 Feb: nobody at all
+
+
+def test_history_that_cannot_be_continued_is_named(tmp_scenario):
+    """The history has S1 on both rotas on 30 Nov (a hand-made mistake): both blocks in
+    progress would have to continue with S1, but nobody is on two rotas at once. CP-SAT's
+    assumptions name the contradicting input; it is left out and the month is planned."""
+    tz = ZoneInfo("Europe/London")
+    start = datetime(2026, 11, 30, 8, tzinfo=tz)
+    row = ["S1", "2026-11-30", "X", "UC", start.isoformat(),
+           (start + timedelta(days=1)).isoformat(), "0.00", "on_call"]  # fmt: skip
+    hist = [[*row[:2], "SUP", *row[3:]], [*row[:2], "COV", *row[3:]]]
+    people = [("S1", "DS"), ("S2", "DS"), ("S3", "DS")]
+    accs = [[p, "uc_supervisor", "2020-01-01", ""] for p, _ in people]
+    extra = rota("SUP") + rota("COV")
+    sc = scenario(tmp_scenario, people, accs, extra, history=hist)
+    g = solve_and_check(sc, "2026-12")
+    dropped = g.summary["inputs_not_met"]
+    assert len(dropped) == 1 and "S1" in dropped[0] and "block in progress" in dropped[0]
+    assert g.result.status in ("OPTIMAL", "FEASIBLE")
+    h = holders(g)
+    first = date(2026, 12, 1)
+    assert "S1" in h["SUP"][first] or "S1" in h["COV"][first]
+    assert g.report.uncovered["on_call_days"] == 0

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rota.check import CheckReport, check, validate_roster
+from rota.check.checker import history_breaches
 from rota.domain.models import Duty
 from rota.domain.scenario import Scenario
 from rota.errors import InputError
@@ -90,6 +91,8 @@ def build_summary(h: Horizon, res: Result, rep: CheckReport | None) -> dict:
         "inputs": dict(sorted(sc.input_hashes.items())),
         # additions to the contract
         "first_roster_seconds": first,
+        "inputs_not_met": res.dropped,
+        "history_breaches": [v.line() for v in history_breaches(h)],
         "build_seconds": res.build_seconds,
         "model": res.model_stats,
         "bank_holidays": [d.isoformat() for d in h.days if d in h.bank_holidays],

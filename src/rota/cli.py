@@ -142,6 +142,8 @@ def _report_generated(g, time_limit: float) -> int:  # noqa: ANN001
         click.echo(f"{g.horizon.label}: no roster found within {time_limit:g} s "
                    f"(status {res.status})", err=True)  # fmt: skip
         return EXIT_NO_ROSTER
+    for line in g.summary.get("history_breaches", []):
+        click.echo(f"warning: the history already breaks {line}", err=True)
     u = rep.uncovered
     click.echo(
         f"{g.folder}/roster.csv: {g.summary['duties']['shifts']} shifts, "
@@ -184,6 +186,10 @@ def check(scenario: Path, month: str, roster: Path, history: Path | None) -> Non
         h, rep, _duties = check_roster(scenario, month, roster, history)
     except InputError as exc:
         _fail(exc)
+    from rota.check.checker import history_breaches
+
+    for v in history_breaches(h):
+        click.echo(f"warning: the history already breaks {v.line()}")
     for v in rep.violations:
         click.echo(f"{'HARD' if v.hard else 'soft'} {v.line()}")
     kinds = {"officers": "cover.officers", "supervisors": "cover.supervisors"}

@@ -32,6 +32,7 @@ class Result:
     # the solver's own measure of uncovered time (the summary reports the checker's)
     uncovered: dict[str, float] = field(default_factory=dict)
     bounds: list[tuple[float, float]] = field(default_factory=list)  # (seconds, bound)
+    dropped: list[str] = field(default_factory=list)  # inputs that could not be met
 
     def seconds_to_gap(self, target: float) -> float | None:
         """When the proven gap first reached `target` (best objective vs best bound)."""

@@ -392,7 +392,16 @@ def _check_on_call(h: Horizon, rows: list[Duty], by_person, v, rep: CheckReport)
                     before |= hist.get((r.id, d), set())
                 if len(before) <= r.per_day:
                     for pid in sorted(before - holders):
-                        if _can_hold(h, r, pid, bdays, pool):
+                        # still eligible: may hold it, and not on another rota then
+                        busy = any(
+                            d in days
+                            for rid2, people in held.items()
+                            if rid2 != r.id
+                            for p2, days in people.items()
+                            if p2 == pid
+                            for d in bdays
+                        )
+                        if not busy and _can_hold(h, r, pid, bdays, pool):
                             v(Violation("oncall.continue", pid, h.date_of(0),
                                         f"held the {r.id} block in progress and is still "
                                         "eligible"))  # fmt: skip
@@ -616,3 +625,45 @@ def _penalties(h: Horizon, shifts: list[_Shift], oc_days, rep: CheckReport) -> N
 
 
 __all__ = ["CheckReport", "Shortfall", "Violation", "check", "validate_roster", "is_absent"]
+
+
+def history_breaches(h: Horizon, lookback_days: int = 14) -> list[Violation]:
+    """Rules the history itself already breaks in its last days (rest between shifts,
+    runs of days and nights). The new month cannot mend them and does not add to them;
+    they are named so that the planner knows which inputs are at fault."""
+    sc = h.scenario
+    rules = sc.rules
+    out: list[Violation] = []
+    per: dict[str, list[_Shift]] = defaultdict(list)
+    for d in sc.history:
+        if d.kind != "shift" or d.staff_id not in sc.people:
+            continue
+        s = _shift_of(h, d, True)
+        if -lookback_days <= s.day < 0:
+            per[d.staff_id].append(s)
+    for pid, shifts in sorted(per.items()):
+        shifts.sort(key=lambda s: s.start)
+        for a, b in zip(shifts, shifts[1:], strict=False):
+            if b.start - a.end < rules.min_rest_hours * 60:
+                out.append(
+                    Violation(
+                        "rest.min_hours",
+                        pid,
+                        h.date_of(b.day),
+                        f"history: {b.code} starts {(b.start - a.end) / 60:g} h "
+                        f"after the {a.code} of {h.date_of(a.day)} ends",
+                    )
+                )
+        for rid, days, limit in (
+            ("days.max_consecutive", sorted({s.day for s in shifts}),
+             rules.max_consecutive_duty_days),
+            ("nights.max_consecutive", sorted({s.day for s in shifts if s.night}),
+             rules.max_consecutive_nights),
+        ):  # fmt: skip
+            run = 1
+            for x, y in zip(days, days[1:], strict=False):
+                run = run + 1 if y == x + 1 else 1
+                if run == limit + 1:
+                    out.append(Violation(rid, pid, h.date_of(y),
+                                         f"history: more than {limit} in a row"))  # fmt: skip
+    return out

@@ -64,6 +64,8 @@ class ModelContext:
     blocks: dict[str, list[OnCallBlock]] = field(default_factory=dict)
     on_call: dict[tuple[str, str, int], cp_model.IntVar] = field(default_factory=dict)
     scale: Scale | None = None
+    # (literal, what it stands for): hard inputs posted as assumptions (see run.py)
+    assumptions: list[tuple[cp_model.IntVar, str]] = field(default_factory=list)
 
     @property
     def scenario(self) -> Scenario:

@@ -150,7 +150,32 @@ def solve(
     solver.best_bound_callback = lambda b: bounds.append(
         (round(time.monotonic() - t0, 3), b / per_hour)
     )
+    dropped: list[str] = []
+    if ctx.assumptions:
+        ctx.model.add_assumptions([lit for lit, _ in ctx.assumptions])
     status = solver.solve(ctx.model, cb)
+    active = list(ctx.assumptions)
+    while status == cp_model.INFEASIBLE and active:
+        # Rules only forbid, so only inputs posted as assumptions can contradict each
+        # other. CP-SAT names a set of them sufficient for the contradiction; leave out
+        # one of that set at a time (so as few as needed go) and plan the month again.
+        core = set(solver.sufficient_assumptions_for_infeasibility())
+        culprit = next(((lit, text) for lit, text in active if lit.index in core), None)
+        if culprit is None:
+            break
+        active.remove(culprit)
+        dropped.append(culprit[1])
+        if printer:
+            printer(f"cannot be met, left out: {culprit[1]}")
+        ctx.model.clear_assumptions()
+        ctx.model.add_assumptions([lit for lit, _ in active])
+        solver = cp_model.CpSolver()
+        configure(solver, workers=workers, seed=seed, extra=params,
+                  time_limit=max(0.5, time_limit - (time.monotonic() - t0) - 0.5))  # fmt: skip
+        solver.best_bound_callback = lambda b: bounds.append(
+            (round(time.monotonic() - t0, 3), b / per_hour)
+        )
+        status = solver.solve(ctx.model, cb)
     name = solver.status_name(status)
     wall = time.monotonic() - t0
     stats = {
@@ -185,6 +210,7 @@ def solve(
         progress=cb.points, build_seconds=round(built - t0, 3), model_stats=stats,
         uncovered={k: round(v, 2) for k, v in uncovered.items()},
         bounds=bounds,
+        dropped=dropped,
     )  # fmt: skip
 
 

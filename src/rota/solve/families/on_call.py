@@ -51,7 +51,14 @@ def add_on_call(ctx: ModelContext) -> list[Term]:
                 keep = [p for p in sorted(before) if b.index in mine.get(p, {})]
                 if len(keep) <= r.per_day:
                     for p in keep:
-                        m.add(mine[p][b.index] == 1)
+                        # an assumption, so that history that cannot be continued is
+                        # named rather than making the month infeasible (run.py)
+                        lit = m.new_bool_var(f"continue[{r.id},{p}]")
+                        m.add(mine[p][b.index] == 1).only_enforce_if(lit)
+                        ctx.assumptions.append(
+                            (lit, f"history: {p} holds the {r.id} block in progress "
+                                  f"(from {h.date_of(b.first)}) and must continue it")
+                        )  # fmt: skip
         for pid, vs in mine.items():
             m.add(sum(vs.values()) <= r.max_blocks_per_person)  # oncall.max_blocks
             if r.no_back_to_back:
