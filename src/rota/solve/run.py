@@ -85,6 +85,48 @@ def _value(solver: cp_model.CpSolver, expr) -> int:  # noqa: ANN001
     return expr if isinstance(expr, int) else int(solver.value(expr))
 
 
+IMPROVE_SHARE = 0.5  # share of the time limit for site-by-site improvement (improve.py)
+
+
+def _improve_by_site(ctx, solver, obj, deadline, workers, seed, cb):  # noqa: ANN001, ANN202
+    """Run improve.py from the incumbent; returns a solver holding the best roster."""
+    from rota.solve.improve import improve
+
+    m = ctx.model
+    n = len(m.proto.variables)
+    values = {i: int(solver.value(m.get_int_var_from_proto_index(i))) for i in range(n)}
+
+    def report(_values: dict[int, int], objective: int) -> None:
+        t = time.monotonic() - cb.t0
+        cb.points.append(Progress(round(t, 3), objective / cb.per_hour, cb.points[-1].bound))
+        if cb.printer:
+            cb.printer(f"[{t:6.1f}s] roster improved site by site: objective "
+                       f"{objective / cb.per_hour:,.2f}")  # fmt: skip
+
+    values, best, better = improve(ctx, values, int(obj), deadline=deadline - 1.0,
+                                   workers=workers, seed=seed, on_better=report)  # fmt: skip
+    if not better:
+        return solver, obj
+    # replay the best roster on the model itself, so that extraction reads one solver
+    decision = [o.var for o in ctx.options] + list(ctx.on_call.values())
+    m.clear_hints()
+    for v in decision:
+        m.add_hint(v, values[v.index])
+    final = cp_model.CpSolver()
+    configure(
+        final,
+        workers=workers,
+        seed=seed,
+        time_limit=max(1.0, deadline - time.monotonic()),
+        extra={"fix_variables_to_their_hinted_value": True},
+    )
+    status = final.solve(m)
+    m.clear_hints()
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return solver, obj
+    return final, final.objective_value
+
+
 def extract_duties(ctx: ModelContext, solver: cp_model.CpSolver) -> list[Duty]:
     h = ctx.horizon
     sc = ctx.scenario
@@ -134,6 +176,7 @@ def solve(
     started: float | None = None,
     export_model: str | None = None,
     params: dict | None = None,
+    improve_share: float = IMPROVE_SHARE,
 ) -> Result:
     """Build and solve the month; `time_limit` bounds the run from `started` (monotonic)."""
     t0 = started if started is not None else time.monotonic()
@@ -144,7 +187,8 @@ def solve(
     per_hour = ctx.scale.per_hour
     solver = cp_model.CpSolver()
     remaining = max(0.5, time_limit - (built - t0) - 0.5)
-    configure(solver, workers=workers, seed=seed, time_limit=remaining, extra=params)
+    main_time = remaining * (1 - improve_share) if improve_share > 0 else remaining
+    configure(solver, workers=workers, seed=seed, time_limit=main_time, extra=params)
     cb = _Progress(per_hour, t0, printer)
     bounds: list[tuple[float, float]] = []
     solver.best_bound_callback = lambda b: bounds.append(
@@ -193,6 +237,12 @@ def solve(
         )  # fmt: skip
     obj = solver.objective_value
     bound = solver.best_objective_bound
+    deadline = t0 + time_limit - 0.5
+    if improve_share > 0 and obj > bound and time.monotonic() + 2 < deadline:
+        solver, obj = _improve_by_site(ctx, solver, obj, deadline, workers, seed, cb)
+        if obj <= bound:
+            name = "OPTIMAL"
+        wall = time.monotonic() - t0
     penalties: dict[str, float] = defaultdict(float)
     uncovered = {"officer_hours": 0.0, "supervisor_hours": 0.0, "skill_hours": 0.0,
                  "on_call_days": 0}  # fmt: skip
