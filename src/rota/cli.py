@@ -22,6 +22,24 @@ def _fail(exc: InputError) -> None:
     sys.exit(EXIT_INPUT)
 
 
+def _uncovered(u: dict) -> str:
+    """The summary's `uncovered`, as one line."""
+    return (
+        f"officers {u['officer_hours']:g} h, supervisors {u['supervisor_hours']:g} h, "
+        f"skills {u['skill_hours']:g} h, on-call days {u['on_call_days']}"
+    )
+
+
+def _write_report(folder: Path, names: dict[str, str], rf=None) -> Path:  # noqa: ANN001
+    """report.html of a roster folder, from the folder's own files (`rf` if read)."""
+    from rota.io.write import atomic_write
+    from rota.report.folder import read_folder
+    from rota.report.html import render
+
+    atomic_write(folder / "report.html", render(rf or read_folder(folder), names))
+    return folder / "report.html"
+
+
 def _month_option(f):  # noqa: ANN001, ANN202
     return click.option("--month", required=True, metavar="YYYY-MM", help="The month to plan.")(f)
 
@@ -127,12 +145,8 @@ def generate(
     for g in done:
         code = max(code, _report_generated(g, time_limit))
         if g.result.found and not no_report:
-            from rota.io.write import atomic_write
-            from rota.report.folder import read_folder
-            from rota.report.html import render
-
             names = {p.staff_id: p.name for p in g.horizon.scenario.staff} if with_names else {}
-            atomic_write(g.folder / "report.html", render(read_folder(g.folder), names))
+            _write_report(g.folder, names)
     sys.exit(code)
 
 
@@ -150,11 +164,7 @@ def _report_generated(g, time_limit: float) -> int:  # noqa: ANN001
         f"{g.summary['duties']['on_call_days']} on-call days; status {res.status}, "
         f"objective {res.objective:,.2f}, gap {res.gap:.2%}, {res.wall_seconds:.1f} s"
     )
-    click.echo(
-        f"uncovered: officers {u['officer_hours']:g} h, supervisors "
-        f"{u['supervisor_hours']:g} h, skills {u['skill_hours']:g} h, on-call days "
-        f"{u['on_call_days']}"
-    )
+    click.echo("uncovered: " + _uncovered(u))
     if rep.hard:
         click.echo(f"internal error: the solver's roster breaks {len(rep.hard)} rule(s):", err=True)
         for v in rep.hard[:20]:
@@ -205,11 +215,7 @@ def check(scenario: Path, month: str, roster: Path, history: Path | None) -> Non
     if len(shown) > 60:
         click.echo(f"soft ... {len(shown) - 60} more uncovered stretches")
     u = rep.uncovered
-    click.echo(
-        f"uncovered: officers {u['officer_hours']:g} h, supervisors "
-        f"{u['supervisor_hours']:g} h, skills {u['skill_hours']:g} h, on-call days "
-        f"{u['on_call_days']}"
-    )
+    click.echo("uncovered: " + _uncovered(u))
     click.echo(f"{len(rep.hard)} hard violation(s); objective {rep.objective:,.2f}")
     sys.exit(EXIT_VIOLATION if rep.hard else EXIT_OK)
 
@@ -389,11 +395,7 @@ def capacity(
     for (site, rank), n in cap.hires.items():
         click.echo(f"  {site} {rank}: +{n}")
     u = rep.uncovered
-    click.echo(
-        f"uncovered with them: officers {u['officer_hours']:g} h, supervisors "
-        f"{u['supervisor_hours']:g} h, skills {u['skill_hours']:g} h, on-call days "
-        f"{u['on_call_days']}"
-    )
+    click.echo("uncovered with them: " + _uncovered(u))
     click.echo(f"enlarged scenario: {target / 'scenario'}; roster: {target / month}")
 
 
@@ -428,17 +430,14 @@ def _names(folder: Path, scenario: Path | None, with_names: bool) -> dict[str, s
 def report(folder: Path, scenario: Path | None, with_names: bool) -> None:
     """Write FOLDER/report.html: grids, cover heatmaps, totals and shortfall of a roster
     folder (self-contained, no network)."""
-    from rota.io.write import atomic_write
     from rota.report.folder import read_folder
-    from rota.report.html import render
 
     try:
         rf = read_folder(folder)
         names = _names(folder, scenario, with_names)
     except InputError as exc:
         _fail(exc)
-    atomic_write(folder / "report.html", render(rf, names))
-    click.echo(str(folder / "report.html"))
+    click.echo(str(_write_report(folder, names, rf)))
 
 
 @main.command()
