@@ -334,7 +334,6 @@ def make(out: Path, scale: int, name: str) -> None:
                 return n
 
     seq = 0
-    month0 = d(2026, 11, 1)
 
     def add_leave(sid: str, heavy: bool) -> None:
         # one block of annual leave around Christmas or in the New Year for many, and a
@@ -446,7 +445,6 @@ def make(out: Path, scale: int, name: str) -> None:
     )
     write_csv(out / "absences.csv", ["staff_id", "start", "end", "kind", "note"], absences)
     write_csv(out / "requests.csv", ["staff_id", "date", "request", "weight"], requests)
-    del month0
 
 
 def main() -> None:
