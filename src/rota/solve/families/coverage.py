@@ -124,37 +124,26 @@ def add_coverage(ctx: ModelContext) -> list[Term]:
             on = idx.on_duty(a, b)
             hist = idx.history_on_duty(a, b)
             tag = f"{sid},{h.to_datetime(a * h.slot).isoformat()}"
-            req = int(sd.officers[a])
-            if req:
-                hoff, _, _ = _hist_counts(h, hist, sid)
-                short = add_cover(
-                    m, [o.var for o in on if idx.fit[id(o)]] + [hoff], req, f"short.off[{tag}]"
-                )
-                if short is not None:
-                    terms.append(Term("uncovered_officer_hour", short,
-                                      wts.uncovered_officer_hour * units,
-                                      ("officer_hours", minutes / 60)))  # fmt: skip
-            req = int(sd.supervisors[a])
-            if req:
-                _, hsup, _ = _hist_counts(h, hist, sid)
-                short = add_cover(
-                    m, [o.var for o in on if idx.is_sup[id(o)]] + [hsup], req, f"short.sup[{tag}]"
-                )
-                if short is not None:
-                    terms.append(Term("uncovered_supervisor_hour", short,
-                                      wts.uncovered_supervisor_hour * units,
-                                      ("supervisor_hours", minutes / 60)))  # fmt: skip
+            # (requirement, who counts, history count, weight key, uncovered key, name)
+            hoff, hsup, _ = _hist_counts(h, hist, sid)
+            kinds = [
+                (sd.officers[a], lambda o, i=idx: i.fit[id(o)], hoff,
+                 "uncovered_officer_hour", "officer_hours", "off"),
+                (sd.supervisors[a], lambda o, i=idx: i.is_sup[id(o)], hsup,
+                 "uncovered_supervisor_hour", "supervisor_hours", "sup"),
+            ]  # fmt: skip
             for skill, arr in sd.skills.items():
-                req = int(arr[a])
+                kinds.append((arr[a], lambda o, k=skill: sc.holds(o.staff_id, k, h.date_of(
+                    o.shift.day)), _hist_counts(h, hist, sid, skill)[2],
+                    "uncovered_skill_hour", "skill_hours", skill))  # fmt: skip
+            for req, counts, from_history, key, measure, name in kinds:
                 if not req:
                     continue
-                _, _, hsk = _hist_counts(h, hist, sid, skill)
-                holders = [o.var for o in on if sc.holds(o.staff_id, skill, h.date_of(o.shift.day))]
-                short = add_cover(m, holders + [hsk], req, f"short.{skill}[{tag}]")
+                supply = [o.var for o in on if counts(o)] + [from_history]
+                short = add_cover(m, supply, int(req), f"short.{name}[{tag}]")
                 if short is not None:
-                    terms.append(Term("uncovered_skill_hour", short,
-                                      wts.uncovered_skill_hour * units,
-                                      ("skill_hours", minutes / 60)))  # fmt: skip
+                    weight = getattr(wts, key)
+                    terms.append(Term(key, short, weight * units, (measure, minutes / 60)))
     return terms
 
 
