@@ -208,3 +208,45 @@ def test_capacity_closes_a_known_gap(tmp_path):
     )
     assert r.exit_code == 0, r.output
     assert "uncovered: officers 0 h, supervisors 0 h, skills 0 h, on-call days 0" in r.output
+
+
+def test_capacity_of_a_variant_with_a_known_shortfall(tmp_path):
+    """The variant that removes two constables leaves Schedule 7 and officer time
+    uncovered; capacity on that variant proposes hires, and a plain generate of the
+    enlarged scenario has no uncovered time."""
+    from rota.variants import load_variants
+
+    small(tmp_path)
+    vf = tmp_path / "variants.toml"
+    vf.write_text(VARIANTS)
+    folder, variants = load_variants(vf)
+    sc = apply_variant(load_scenario(folder), variants[0])
+    g = generate(folder, "2027-02", scenario=sc, write=False, printer=lambda _l: None,
+                 time_limit=20)  # fmt: skip
+    short = g.report.uncovered
+    assert short["officer_hours"] + short["supervisor_hours"] + short["skill_hours"] > 0
+    out = tmp_path / "out"
+    args = ["capacity", str(vf), "--variant", "minus-two-pc", "--month", "2027-02"]
+    r = CliRunner().invoke(main, [*args, "--out", str(out), "--time-limit", "60",
+                                  "--max-per-site", "4"])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    enlarged = out / "small--minus-two-pc-capacity" / "scenario"
+    r = CliRunner().invoke(
+        main,
+        [
+            "generate",
+            str(enlarged),
+            "--month",
+            "2027-02",
+            "--out",
+            str(tmp_path / "plain"),
+            "--time-limit",
+            "30",
+            "--quiet",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    assert "uncovered: officers 0 h, supervisors 0 h, skills 0 h, on-call days 0" in r.output
+    r = CliRunner().invoke(main, ["capacity", str(vf), "--variant", "longer-days", "--month",
+                                  "2027-02", "--out", str(out)])  # fmt: skip
+    assert r.exit_code == 2 and "staffing changes only" in r.output

@@ -319,6 +319,29 @@ def scenario(
         sys.exit(EXIT_NO_ROSTER)
 
 
+def _variant_for_capacity(variants_file: Path, name: str):  # noqa: ANN202
+    """A variant of a variants file, and its scenario.toml text. The enlarged scenario is
+    written from that text, so variants that change scenario.toml itself (demand,
+    closures, rules, weights) are refused rather than silently lost."""
+    from rota.io.load import load_scenario, scenario_toml_path
+    from rota.variants import apply_variant, load_variants
+
+    folder, variants = load_variants(variants_file)
+    v = next((v for v in variants if v.name == name), None)
+    if v is None:
+        raise InputError(str(variants_file), f"no variant named '{name}'", field="--variant")
+    config_ops = {"add_demand", "remove_demand", "add_closure", "set_rules", "set_weights"}
+    for i, ch in enumerate(v.changes, start=1):
+        if ch.op in config_ops:
+            raise InputError(
+                Path(variants_file).name,
+                f"capacity plans staffing changes only; '{ch.op}' changes scenario.toml",
+                field=f"variant '{name}' changes[{i}].op",
+            )
+    sc = apply_variant(load_scenario(folder), v, Path(variants_file).name)
+    return sc, scenario_toml_path(folder).read_text()
+
+
 @main.command()
 @click.argument("scenario_path", metavar="SCENARIO", type=click.Path(path_type=Path))
 @_month_option
@@ -340,6 +363,12 @@ def scenario(
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--force", is_flag=True, help="Replace an existing result.")
+@click.option(
+    "--variant",
+    default=None,
+    help="SCENARIO is then a variants file: plan the capacity of this variant of it "
+    "(staffing, accreditation and absence changes).",
+)
 def capacity(
     scenario_path: Path,
     month: str,
@@ -350,6 +379,7 @@ def capacity(
     workers: int,
     seed: int,
     force: bool,
+    variant: str | None,
 ) -> None:
     """The fewest extra full-time constables and sergeants (with Schedule 7) per site
     that bring uncovered time to zero (or its minimum), with the enlarged scenario and
@@ -363,7 +393,11 @@ def capacity(
     from rota.solve.capacity import plan_capacity
 
     try:
-        sc = load_scenario(scenario_path)
+        if variant is None:
+            sc = load_scenario(scenario_path)
+            toml_text = scenario_toml_path(scenario_path).read_text()
+        else:
+            sc, toml_text = _variant_for_capacity(scenario_path, variant)
         for s in sites:
             if s not in sc.sites:
                 raise InputError("--site", f"unknown site '{s}'")
@@ -382,7 +416,6 @@ def capacity(
     except InputError as exc:
         _fail(exc)
     name = f"{sc.name}-capacity"
-    toml_text = scenario_toml_path(scenario_path).read_text()
     write_scenario(cap.scenario, target / "scenario", toml_text, name)
     enlarged = load_scenario(target / "scenario")
     h = build_horizon(enlarged, month)
