@@ -9,9 +9,10 @@ recompute the solver's objective exactly.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from math import gcd
 
-from rota.domain.models import Staff
+from rota.domain.models import WEEKDAYS, Staff
 from rota.horizon import Horizon
 
 FULL_TIME_HOURS = 40  # PR 2003 Annex E: 8 h a day, 40 h a week
@@ -125,8 +126,6 @@ def on_call_pool(h: Horizon, rota_id: str) -> list[str]:
 
 def on_call_blocks(h: Horizon, rota_id: str) -> list[tuple[int, list[int]]]:
     """Blocks of a rota meeting the horizon: (first day index, may be < 0; days inside)."""
-    from rota.domain.models import WEEKDAYS
-
     r = h.scenario.on_call[rota_id]
     anchor = WEEKDAYS.index(r.block_start)
     # the block containing day 0 starts on the latest block_start weekday on or before it,
@@ -135,14 +134,10 @@ def on_call_blocks(h: Horizon, rota_id: str) -> list[tuple[int, list[int]]]:
     offset = (first_day.weekday() - anchor) % 7
     start = -offset
     if r.block_days % 7 == 0 and r.block_days > 7:
-        # align to an epoch Monday so that fortnightly blocks do not drift between months
-        from datetime import date
-
+        # align to an epoch Monday so that fortnightly blocks do not drift between months;
+        # blocks of a non-weekly length restart on block_start each month
         epoch = date(2024, 1, 1)  # a Monday
-        k = (h.date_of(start) - epoch).days % r.block_days
-        start -= k
-    elif r.block_days % 7 != 0:
-        start = -offset  # blocks of a non-weekly length restart on block_start each month
+        start -= (h.date_of(start) - epoch).days % r.block_days
     blocks = []
     while start < h.n_days:
         days = [d for d in range(start, start + r.block_days) if 0 <= d < h.n_days]

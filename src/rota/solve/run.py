@@ -105,7 +105,7 @@ def _improve_by_site(ctx, solver, obj, deadline, workers, seed, cb):  # noqa: AN
                        f"{objective / cb.per_hour:,.2f}")  # fmt: skip
 
     step = 4.0 * max(1.0, len(ctx.options) / 8000)
-    values, best, better = improve(ctx, values, int(obj), deadline=deadline - 1.0,
+    values, _best, better = improve(ctx, values, int(obj), deadline=deadline - 1.0,
                                    workers=workers, seed=seed, on_better=report,
                                    step_seconds=step)  # fmt: skip
     if not better:
