@@ -161,6 +161,14 @@ def test_removing_people_never_makes_cover_better(tmp_path):
         assert g.report.objective >= base.report.objective - 1e-6
 
 
+def assert_plain_generate_covers(scenario, out) -> None:  # noqa: ANN001
+    """A plain `rota generate` of the (enlarged) scenario leaves no time uncovered."""
+    r = CliRunner().invoke(main, ["generate", str(scenario), "--month", "2027-02", "--out",
+                                  str(out), "--time-limit", "30", "--quiet"])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert "uncovered: officers 0 h, supervisors 0 h, skills 0 h, on-call days 0" in r.output
+
+
 def test_capacity_closes_a_known_gap(tmp_path):
     """Two constables and a sergeant short: capacity proposes hires, and a plain
     generate of the enlarged scenario has no uncovered time."""
@@ -192,22 +200,7 @@ def test_capacity_closes_a_known_gap(tmp_path):
     assert "hires:" in r.output and "A P" in r.output
     assert "uncovered with them: officers 0 h, supervisors 0 h, skills 0 h" in r.output
     enlarged = out / "gap-capacity" / "scenario"
-    r = CliRunner().invoke(
-        main,
-        [
-            "generate",
-            str(enlarged),
-            "--month",
-            "2027-02",
-            "--out",
-            str(tmp_path / "plain"),
-            "--time-limit",
-            "30",
-            "--quiet",
-        ],
-    )
-    assert r.exit_code == 0, r.output
-    assert "uncovered: officers 0 h, supervisors 0 h, skills 0 h, on-call days 0" in r.output
+    assert_plain_generate_covers(enlarged, tmp_path / "plain")
 
 
 def test_capacity_of_a_variant_with_a_known_shortfall(tmp_path):
@@ -231,22 +224,7 @@ def test_capacity_of_a_variant_with_a_known_shortfall(tmp_path):
                                   "--max-per-site", "4"])  # fmt: skip
     assert r.exit_code == 0, r.output
     enlarged = out / "small--minus-two-pc-capacity" / "scenario"
-    r = CliRunner().invoke(
-        main,
-        [
-            "generate",
-            str(enlarged),
-            "--month",
-            "2027-02",
-            "--out",
-            str(tmp_path / "plain"),
-            "--time-limit",
-            "30",
-            "--quiet",
-        ],
-    )
-    assert r.exit_code == 0, r.output
-    assert "uncovered: officers 0 h, supervisors 0 h, skills 0 h, on-call days 0" in r.output
+    assert_plain_generate_covers(enlarged, tmp_path / "plain")
     r = CliRunner().invoke(main, ["capacity", str(vf), "--variant", "longer-days", "--month",
                                   "2027-02", "--out", str(out)])  # fmt: skip
     assert r.exit_code == 2 and "staffing changes only" in r.output
