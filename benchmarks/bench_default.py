@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from rota.app import fairness_summary  # noqa: E402
 from rota.check import check  # noqa: E402
 from rota.horizon import build_horizon  # noqa: E402
 from rota.io.load import load_scenario  # noqa: E402
@@ -52,6 +53,14 @@ def run(scenario: Path, month: str, time_limit: float, workers: int, seed: int) 
         "uncovered": rep.uncovered if rep else None,
         "hard_violations": len(rep.hard) if rep else None,
         "penalties": res.penalties,
+        # per port and kind: [spread, least spread for the pool's total, most off share]
+        "fairness_spreads": {
+            site: {
+                kind: [v["spread"], v["least_spread"], v["most_off_share"]]
+                for kind, v in kinds.items()
+            }
+            for site, kinds in fairness_summary(h, res.duties).items()
+        },
     }
 
 

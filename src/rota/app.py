@@ -25,7 +25,13 @@ from rota.io.write import (
     shortfall_csv,
     write_json,
 )
-from rota.measures import FAIRNESS_KINDS, contract_target_minutes, fairness_pools
+from rota.measures import (
+    FAIRNESS_KINDS,
+    contract_target_minutes,
+    fairness_pools,
+    least_spread,
+    most_off_share,
+)
 from rota.roster import Result
 
 
@@ -44,7 +50,10 @@ def output_folder(out: Path, scenario: Scenario, month: str) -> Path:
 
 def fairness_summary(h: Horizon, duties: list[Duty]) -> dict:
     """Per base site and kind: the spread (max - min) of nights, weekend and bank-holiday
-    shifts in full-time shares (rota.measures.fairness_pools), with the raw min and max."""
+    shifts in full-time shares (rota.measures.fairness_pools), with the raw min and max,
+    the pool's total, the least spread whole shifts summing to that total allow
+    (rota.measures.least_spread), and how far anyone is from their pro-rata share of the
+    total (rota.measures.most_off_share)."""
     counts: dict[str, dict[str, int]] = {}
     for d in duties:
         if d.kind != "shift":
@@ -67,6 +76,9 @@ def fairness_summary(h: Horizon, duties: list[Duty]) -> dict:
                 "spread": round(max(scaled) - min(scaled), 2) if scaled else 0.0,
                 "min": min(raw) if raw else 0,
                 "max": max(raw) if raw else 0,
+                "total": sum(raw),
+                "most_off_share": round(most_off_share([c for _, c in pool], raw), 2),
+                "least_spread": least_spread([c for _, c in pool], sum(raw)) / 100,
             }
     out = dict(sorted(out.items()))
     return out

@@ -161,3 +161,92 @@ def on_call_fair_pool(h: Horizon, rota_id: str) -> list[str]:
         ):
             out.append(pid)
     return out
+
+
+def least_spread(coefs: list[int], total: int) -> int:
+    """The least spread (max - min of coef x count) that whole counts summing to `total`
+    can have: the floor that integrality puts under a pool's fairness spread.
+
+    With pro-rata coefficients, whole shifts rarely divide evenly: twenty-four people
+    sharing 115 weekend shifts, some part time or on leave, cannot all be within one
+    full-time share of each other. For each candidate minimum m (a value some person can
+    take), every person's count must lie in [ceil(m / c), floor((m + s) / c)]; the least s
+    whose ranges can hold `total` is found by bisection over the values people can take.
+    """
+    if not coefs or total <= 0:
+        return 0
+    values = sorted({c * k for c in coefs for k in range(total + 1)})
+
+    def fits(m: int, s: int) -> bool:
+        lo = sum(-(-m // c) for c in coefs)
+        hi = sum((m + s) // c for c in coefs)
+        return lo <= total <= hi and all(-(-m // c) <= (m + s) // c for c in coefs)
+
+    best = None
+    for m in values:
+        if sum(-(-m // c) for c in coefs) > total:
+            break
+        cands = [v - m for v in values if v >= m]
+        lo_i, hi_i = 0, len(cands) - 1
+        if not fits(m, cands[hi_i]):
+            continue
+        while lo_i < hi_i:
+            mid = (lo_i + hi_i) // 2
+            if fits(m, cands[mid]):
+                hi_i = mid
+            else:
+                lo_i = mid + 1
+        if best is None or cands[lo_i] < best:
+            best = cands[lo_i]
+    return best or 0
+
+
+def most_off_share(coefs: list[int], counts: list[int]) -> float:
+    """How far (in shifts) the person furthest from their pro-rata share of the pool's
+    total is: person i's share is total x (1 / coef_i) / sum of (1 / coef_j).
+
+    Below 1 means every full-time officer is within one shift of the others (their
+    counts differ by at most one) and every part-time officer or officer on leave within
+    one shift of what they owe pro rata.
+    """
+    total = sum(counts)
+    weights = [1 / c for c in coefs]
+    whole = sum(weights)
+    if not coefs or total == 0:
+        return 0.0
+    return max(abs(n - total * w / whole) for n, w in zip(counts, weights, strict=True))
+
+
+def spread_floors(coefs: list[int], caps: list[int]):  # noqa: ANN201
+    """For every total T from 0 to sum(caps): the least spread (max - min of coef x count)
+    whole counts summing to T can have, person i working at most caps[i] (a numpy array).
+
+    For each candidate minimum m (a value someone can take) every person's count lies in
+    [ceil(m / c), min(cap, floor((m + s) / c))]; for a spread s that leaves every range
+    non-empty, the ranges reach every total between the sums of their ends. Vectorised
+    over s and T with numpy; the same quantity as least_spread, for all totals at once.
+    """
+    import numpy as np
+
+    c = np.asarray(coefs, dtype=np.int64)
+    u = np.asarray(caps, dtype=np.int64)
+    top = int(u.sum())
+    big = np.iinfo(np.int64).max
+    floors = np.full(top + 1, big, dtype=np.int64)
+    totals = np.arange(top + 1)
+    reach_one = [ci * np.arange(ui + 1) for ci, ui in zip(c, u, strict=True)]
+    values = np.unique(np.concatenate(reach_one))
+    for m in values:
+        lo = -(-m // c)
+        if (lo > u).any():
+            break  # values ascend: a higher minimum fits nobody's cap either
+        s = values[values >= m] - m
+        hi = np.minimum(u[None, :], (m + s)[:, None] // c[None, :])
+        ok = (hi >= lo[None, :]).all(axis=1)
+        s, reach = s[ok], hi[ok].sum(axis=1)
+        if len(s) == 0:
+            continue
+        at = np.searchsorted(reach, totals, side="left")
+        hit = (totals >= lo.sum()) & (at < len(s))
+        floors = np.minimum(floors, np.where(hit, s[np.minimum(at, len(s) - 1)], big))
+    return floors
