@@ -215,38 +215,3 @@ def most_off_share(coefs: list[int], counts: list[int]) -> float:
     if not coefs or total == 0:
         return 0.0
     return max(abs(n - total * w / whole) for n, w in zip(counts, weights, strict=True))
-
-
-def spread_floors(coefs: list[int], caps: list[int]):  # noqa: ANN201
-    """For every total T from 0 to sum(caps): the least spread (max - min of coef x count)
-    whole counts summing to T can have, person i working at most caps[i] (a numpy array).
-
-    For each candidate minimum m (a value someone can take) every person's count lies in
-    [ceil(m / c), min(cap, floor((m + s) / c))]; for a spread s that leaves every range
-    non-empty, the ranges reach every total between the sums of their ends. Vectorised
-    over s and T with numpy; the same quantity as least_spread, for all totals at once.
-    """
-    import numpy as np
-
-    c = np.asarray(coefs, dtype=np.int64)
-    u = np.asarray(caps, dtype=np.int64)
-    top = int(u.sum())
-    big = np.iinfo(np.int64).max
-    floors = np.full(top + 1, big, dtype=np.int64)
-    totals = np.arange(top + 1)
-    reach_one = [ci * np.arange(ui + 1) for ci, ui in zip(c, u, strict=True)]
-    values = np.unique(np.concatenate(reach_one))
-    for m in values:
-        lo = -(-m // c)
-        if (lo > u).any():
-            break  # values ascend: a higher minimum fits nobody's cap either
-        s = values[values >= m] - m
-        hi = np.minimum(u[None, :], (m + s)[:, None] // c[None, :])
-        ok = (hi >= lo[None, :]).all(axis=1)
-        s, reach = s[ok], hi[ok].sum(axis=1)
-        if len(s) == 0:
-            continue
-        at = np.searchsorted(reach, totals, side="left")
-        hit = (totals >= lo.sum()) & (at < len(s))
-        floors = np.minimum(floors, np.where(hit, s[np.minimum(at, len(s) - 1)], big))
-    return floors
