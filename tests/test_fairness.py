@@ -138,3 +138,7 @@ def test_fairness_neighbourhood_frees_a_whole_end_of_the_range():
     assert any(top <= s for s in seen) and any(bottom <= s for s in seen)
     fp.pools = [("nights", "A", [(p, 100) for p in "ab"], 30)]
     assert fp.pick({0: 4, 1: 4}, random.Random(0), size=12) is None
+    # 13 nights among three: 5, 4, 4 is as even as whole nights go (least spread 1)
+    fp.pools = [("nights", "A", [(p, 100) for p in "abc"], 30)]
+    assert fp.pick({0: 5, 1: 4, 2: 4}, random.Random(0), size=12) is None
+    assert fp.pick({0: 6, 1: 4, 2: 3}, random.Random(0), size=12) is not None

@@ -6,11 +6,13 @@ outside the neighbourhood is fixed to the incumbent):
 
 - a base site's staff: fairness pools, contracted hours and most cover are per base
   site, and CP-SAT's own neighbourhood search rarely frees exactly that set;
-- a fairness pair: the person with the most and the person with the fewest pro-rata
-  nights (weekend, bank-holiday shifts) of one port, with a few colleagues from the same
-  port. The spread (max - min) only falls when the extremes trade duties with someone,
-  and on a port of thirty people a few seconds on the whole site rarely find the trade;
-  on six people CP-SAT proves the best trade in a fraction of a second.
+- one end of a port's fairness range: everyone with the most (or the fewest) pro-rata
+  nights (weekend, bank-holiday shifts) of a pool, with as many colleagues from the other
+  half of the range to trade with. The spread (max - min) only falls when everyone at an
+  end moves, and on a port of thirty people a few seconds on the whole site rarely find
+  that trade; on a dozen people CP-SAT settles it in a fraction of a second. Pools are
+  drawn by how far their spread is above the least spread whole shifts allow for the
+  pool's total (measures.least_spread): a spread at that floor cannot fall by trades.
 
 Each step copies the model, fixes the rest, solves the remainder for a short time with
 the incumbent as a hint, and keeps the result if it is better.
@@ -25,7 +27,7 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from rota.measures import FAIRNESS_KINDS, fairness_pools
+from rota.measures import FAIRNESS_KINDS, fairness_pools, least_spread
 from rota.solve.context import ModelContext
 from rota.solve.families.fairness import counts_towards
 
@@ -69,15 +71,21 @@ class FairnessPools:
         return [(coef * sum(values[i] for i in idx.get(pid, ())), pid) for pid, coef in pool]
 
     def pick(self, values: dict[int, int], rng: random.Random, size: int) -> set[str] | None:
-        """A fairness neighbourhood: one pool, drawn by its weighted spread; everyone at
-        one end of its range (the spread only falls when all of them move), and as many
-        people from the other half to trade with. None when every spread is zero."""
+        """A fairness neighbourhood: one pool, drawn by its weighted excess over the least
+        spread its total allows; everyone at one end of its range (the spread only falls
+        when all of them move), and as many people from the other half to trade with.
+        None when every spread is at its floor."""
         cands = []
         for kind, _site, pool, weight in self.pools:
             sc = self.scaled(values, kind, pool)
             spread = max(sc)[0] - min(sc)[0]
-            if spread > 0:
-                cands.append((spread * weight, sc))
+            if spread <= 0:
+                continue
+            idx = self.index[kind]
+            total = sum(values[i] for pid, _ in pool for i in idx.get(pid, ()))
+            excess = spread - least_spread([c for _, c in pool], total)
+            if excess > 0:
+                cands.append((excess * weight, sc))
         if not cands:
             return None
         sc = sorted(rng.choices([c[1] for c in cands], weights=[c[0] for c in cands])[0])
@@ -170,6 +178,7 @@ def improve(
         if gained:
             values, objective = out
             better += 1
+            fair_open, fair_stale = bool(fair.pools), 0  # a new roster may have new excess
             if on_better:
                 on_better(values, objective)
         if is_fair:
