@@ -124,6 +124,7 @@ def test_fairness_neighbourhood_frees_a_whole_end_of_the_range():
     falls if both top people or all three bottom people move, so every neighbourhood
     holds one whole end and someone from the other half to trade with."""
     fp = FairnessPools.__new__(FairnessPools)
+    fp._least = {}
     counts = {"a": 6, "b": 6, "c": 5, "d": 4, "e": 4, "f": 3, "g": 3, "h": 3}
     fp.pools = [("nights", "A", [(p, 100) for p in counts], 30)]
     fp.index = {"nights": {p: [i] for i, p in enumerate(counts)}}
@@ -138,7 +139,10 @@ def test_fairness_neighbourhood_frees_a_whole_end_of_the_range():
     assert any(top <= s for s in seen) and any(bottom <= s for s in seen)
     fp.pools = [("nights", "A", [(p, 100) for p in "ab"], 30)]
     assert fp.pick({0: 4, 1: 4}, random.Random(0), size=12) is None
-    # 13 nights among three: 5, 4, 4 is as even as whole nights go (least spread 1)
-    fp.pools = [("nights", "A", [(p, 100) for p in "abc"], 30)]
-    assert fp.pick({0: 5, 1: 4, 2: 4}, random.Random(0), size=12) is None
-    assert fp.pick({0: 6, 1: 4, 2: 3}, random.Random(0), size=12) is not None
+    # A full-timer and a 15-hour officer (x 2.67): 8 and 3 nights count 8.00 and 8.01.
+    # No total within NEAR of 11 lets them be equal (100 a = 267 b has no small answer),
+    # so 0.01 is the floor: nothing to gain. 7 and 3 (7.00 and 8.01) can gain.
+    fp.pools = [("nights", "A", [("a", 100), ("b", 267)], 30)]
+    fp.index = {"nights": {"a": [0], "b": [1]}}
+    assert fp.pick({0: 8, 1: 3}, random.Random(0), size=12) is None
+    assert fp.pick({0: 7, 1: 3}, random.Random(0), size=12) is not None

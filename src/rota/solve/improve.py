@@ -11,8 +11,8 @@ outside the neighbourhood is fixed to the incumbent):
   half of the range to trade with. The spread (max - min) only falls when everyone at an
   end moves, and on a port of thirty people a few seconds on the whole site rarely find
   that trade; on a dozen people CP-SAT settles it in a fraction of a second. Pools are
-  drawn by how far their spread is above the least spread whole shifts allow for the
-  pool's total (measures.least_spread): a spread at that floor cannot fall by trades.
+  drawn by how far their spread is above the least spread whole shifts allow for a
+  total near the pool's own (measures.least_spread): a spread at that floor cannot fall.
 
 Each step copies the model, fixes the rest, solves the remainder for a short time with
 the incumbent as a hint, and keeps the result if it is better.
@@ -34,6 +34,7 @@ from rota.solve.families.fairness import counts_towards
 FAIR_GROUP = 20  # most people freed by a fairness step
 FAIR_SECONDS = 1.5  # time limit of a fairness step
 FAIR_SHARE = 0.75  # share of steps that are fairness steps while those still gain
+NEAR = 8  # a pool's floor is the least over totals this close to its own
 
 
 def site_groups(ctx: ModelContext) -> list[tuple[str, set[str]]]:
@@ -59,6 +60,7 @@ class FairnessPools:
             for site, pool in sorted(fairness_pools(h, kind).items())
             if len(pool) > 1
         ]
+        self._least: dict[tuple[tuple[int, ...], int], int] = {}
         # kind -> person -> variable indices of the options counting towards the kind
         self.index: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         for o in ctx.options:
@@ -66,15 +68,28 @@ class FairnessPools:
                 if counts_towards(h, o, kind):
                     self.index[kind][o.staff_id].append(o.var.index)
 
+    def floor(self, pool: list[tuple[str, int]], total: int) -> int:
+        """The least spread of the pool at a total within NEAR of `total`: a pool at its
+        floor for its own total may still gain if a few shifts more or fewer (over-cover
+        moved between weekdays and weekends, say) let the counts sit closer."""
+        coefs = tuple(c for _, c in pool)
+        out = []
+        for t in range(max(0, total - NEAR), total + NEAR + 1):
+            key = (coefs, t)
+            if key not in self._least:
+                self._least[key] = least_spread(list(coefs), t)
+            out.append(self._least[key])
+        return min(out)
+
     def scaled(self, values: dict[int, int], kind: str, pool: list[tuple[str, int]]):  # noqa: ANN201
         idx = self.index[kind]
         return [(coef * sum(values[i] for i in idx.get(pid, ())), pid) for pid, coef in pool]
 
     def pick(self, values: dict[int, int], rng: random.Random, size: int) -> set[str] | None:
         """A fairness neighbourhood: one pool, drawn by its weighted excess over the least
-        spread its total allows; everyone at one end of its range (the spread only falls
-        when all of them move), and as many people from the other half to trade with.
-        None when every spread is at its floor."""
+        spread a total near its own allows (floor); everyone at one end of its range (the
+        spread only falls when all of them move), and as many people from the other half
+        to trade with. None when every spread is at its floor."""
         cands = []
         for kind, _site, pool, weight in self.pools:
             sc = self.scaled(values, kind, pool)
@@ -83,7 +98,7 @@ class FairnessPools:
                 continue
             idx = self.index[kind]
             total = sum(values[i] for pid, _ in pool for i in idx.get(pid, ()))
-            excess = spread - least_spread([c for _, c in pool], total)
+            excess = spread - self.floor(pool, total)
             if excess > 0:
                 cands.append((excess * weight, sc))
         if not cands:
