@@ -12,11 +12,17 @@ from dataclasses import dataclass
 from datetime import date
 from math import gcd
 
-from rota.domain.models import WEEKDAYS, Staff
+from rota.domain.models import WEEKDAYS, Staff, Weights
 from rota.horizon import Horizon
 
 FULL_TIME_HOURS = 40  # PR 2003 Annex E: 8 h a day, 40 h a week
 FAIRNESS_KINDS = ("nights", "weekends", "bank_holidays")
+
+
+def fairness_weights(w: Weights) -> dict[str, int]:
+    """SPEC 1.1: the weight of each fairness kind's spread, in FAIRNESS_KINDS order."""
+    return {"nights": w.fairness_nights, "weekends": w.fairness_weekends,
+            "bank_holidays": w.fairness_bank_holidays}  # fmt: skip
 
 
 def is_absent(h: Horizon, staff_id: str, day: int) -> bool:
@@ -176,23 +182,23 @@ def least_spread(coefs: list[int], total: int) -> int:
     if not coefs or total <= 0:
         return 0
     values = sorted({c * k for c in coefs for k in range(total + 1)})
-
-    def fits(m: int, s: int) -> bool:
-        lo = sum(-(-m // c) for c in coefs)
-        hi = sum((m + s) // c for c in coefs)
-        return lo <= total <= hi and all(-(-m // c) <= (m + s) // c for c in coefs)
-
     best = None
     for m in values:
-        if sum(-(-m // c) for c in coefs) > total:
+        lows = [-(-m // c) for c in coefs]  # the least count reaching m, per person
+        if sum(lows) > total:
             break
+
+        def fits(s: int, lows: list[int] = lows, m: int = m) -> bool:
+            highs = [(m + s) // c for c in coefs]
+            return total <= sum(highs) and all(lo <= hi for lo, hi in zip(lows, highs, strict=True))
+
         cands = [v - m for v in values if v >= m]
         lo_i, hi_i = 0, len(cands) - 1
-        if not fits(m, cands[hi_i]):
+        if not fits(cands[hi_i]):
             continue
         while lo_i < hi_i:
             mid = (lo_i + hi_i) // 2
-            if fits(m, cands[mid]):
+            if fits(cands[mid]):
                 hi_i = mid
             else:
                 lo_i = mid + 1

@@ -20,6 +20,7 @@ from rota.horizon import Horizon, duty_is_night
 from rota.measures import (
     contract_target_minutes,
     fairness_pools,
+    fairness_weights,
     fit_for_site,
     is_absent,
     on_call_blocks,
@@ -590,11 +591,7 @@ def _penalties(h: Horizon, shifts: list[_Shift], oc_days, rep: CheckReport) -> N
             denied_w += rq.weight
             rep.requests_denied.append((rq.staff_id, rq.date, rq.request, rq.weight, why))
     pen["request_denied"] = w.request_denied * denied_w
-    for kind, weight in (
-        ("nights", w.fairness_nights),
-        ("weekends", w.fairness_weekends),
-        ("bank_holidays", w.fairness_bank_holidays),
-    ):
+    for kind, weight in fairness_weights(w).items():
         total = 0.0
         if weight > 0:
             for pool in fairness_pools(h, kind).values():

@@ -27,7 +27,7 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from rota.measures import FAIRNESS_KINDS, fairness_pools, least_spread
+from rota.measures import FAIRNESS_KINDS, fairness_pools, fairness_weights, least_spread
 from rota.solve.context import ModelContext
 from rota.solve.families.fairness import counts_towards
 
@@ -50,9 +50,7 @@ class FairnessPools:
 
     def __init__(self, ctx: ModelContext) -> None:
         h = ctx.horizon
-        w = ctx.scenario.weights
-        weight = {"nights": w.fairness_nights, "weekends": w.fairness_weekends,
-                  "bank_holidays": w.fairness_bank_holidays}  # fmt: skip
+        weight = fairness_weights(ctx.scenario.weights)
         self.pools = [
             (kind, site, pool, weight[kind])
             for kind in FAIRNESS_KINDS
@@ -81,9 +79,10 @@ class FairnessPools:
             out.append(self._least[key])
         return min(out)
 
-    def scaled(self, values: dict[int, int], kind: str, pool: list[tuple[str, int]]):  # noqa: ANN201
+    def counts(self, values: dict[int, int], kind: str, pool: list[tuple[str, int]]) -> list[int]:
+        """Each pool member's count of the kind in the roster `values`."""
         idx = self.index[kind]
-        return [(coef * sum(values[i] for i in idx.get(pid, ())), pid) for pid, coef in pool]
+        return [sum(values[i] for i in idx.get(pid, ())) for pid, _ in pool]
 
     def pick(self, values: dict[int, int], rng: random.Random, size: int) -> set[str] | None:
         """A fairness neighbourhood: one pool, drawn by its weighted excess over the least
@@ -92,13 +91,12 @@ class FairnessPools:
         to trade with. None when every spread is at its floor."""
         cands = []
         for kind, _site, pool, weight in self.pools:
-            sc = self.scaled(values, kind, pool)
+            counts = self.counts(values, kind, pool)
+            sc = [(coef * n, pid) for (pid, coef), n in zip(pool, counts, strict=True)]
             spread = max(sc)[0] - min(sc)[0]
             if spread <= 0:
                 continue
-            idx = self.index[kind]
-            total = sum(values[i] for pid, _ in pool for i in idx.get(pid, ()))
-            excess = spread - self.floor(pool, total)
+            excess = spread - self.floor(pool, sum(counts))
             if excess > 0:
                 cands.append((excess * weight, sc))
         if not cands:

@@ -8,7 +8,7 @@ within each on-call rota's pool, the spread of on-call days.
 from __future__ import annotations
 
 from rota.horizon import Horizon
-from rota.measures import fairness_pools, on_call_fair_pool
+from rota.measures import fairness_pools, fairness_weights, on_call_fair_pool
 from rota.solve.context import ModelContext, Option
 from rota.solve.core import Term, spread
 from rota.solve.families.on_call import on_call_days_expr
@@ -34,11 +34,7 @@ def add_fairness(ctx: ModelContext) -> list[Term]:
     h = ctx.horizon
     unit = ctx.scale.per_hour // 100  # objective units per hundredth of a share
     terms: list[Term] = []
-    for kind, weight in (
-        ("nights", wts.fairness_nights),
-        ("weekends", wts.fairness_weekends),
-        ("bank_holidays", wts.fairness_bank_holidays),
-    ):
+    for kind, weight in fairness_weights(wts).items():
         if weight <= 0:
             continue
         for site, pool in fairness_pools(h, kind).items():
