@@ -13,6 +13,7 @@ import random
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ortools.sat.python import cp_model
 
 from conftest import solve_and_check
 from rota.measures import least_spread, most_off_share
@@ -146,3 +147,33 @@ def test_fairness_neighbourhood_frees_a_whole_end_of_the_range():
     fp.index = {"nights": {"a": [0], "b": [1]}}
     assert fp.pick({0: 8, 1: 3}, random.Random(0), size=12) is None
     assert fp.pick({0: 7, 1: 3}, random.Random(0), size=12) is not None
+
+
+def test_steering_targets_a_total_whose_counts_can_sit_closer():
+    """Three full-timers and a half-timer (x 2) share nights. At 9 nights the best is
+    3, 3, 2 and 1 (scaled 300, 300, 200, 200: spread 100, the least 9 allows, so no
+    trade at that total gains). At 7 nights 2, 2, 2 and 1 are all 200 (spread 0): the
+    target is 7 (14 also allows 0, but is further), gaining 100 x weight 30. The window
+    for 7 is exactly those counts; a and b each move one night, which the bounds force
+    on a model, and a roster keeping a at 3 is infeasible under them."""
+    fp = FairnessPools.__new__(FairnessPools)
+    fp._least = {}
+    people = ["a", "b", "c", "d"]
+    fp.pools = [("nights", "A", [("a", 100), ("b", 100), ("c", 100), ("d", 200)], 30)]
+    fp.index = {"nights": {p: [i] for i, p in enumerate(people)}}
+    values = {0: 3, 1: 3, 2: 2, 3: 1}
+    assert fp.targets(values) == [(3000, "nights", "A", 7, 0)]
+    window = fp.window(values, "nights", "A", 7)
+    assert window == [("a", 2, 2), ("b", 2, 2), ("c", 2, 2), ("d", 1, 1)]
+    model = cp_model.CpModel()
+    xs = [model.new_int_var(0, 10, p) for p in people]
+    fp.bound("nights", window)(model)
+    solver = cp_model.CpSolver()
+    assert solver.solve(model) == cp_model.OPTIMAL
+    assert [solver.value(x) for x in xs] == [2, 2, 2, 1]
+    model.add(xs[0] == 3)
+    assert solver.solve(model) == cp_model.INFEASIBLE
+    # at 7 nights, evenly shared: nothing to steer
+    assert fp.targets({0: 2, 1: 2, 2: 2, 3: 1}) == []
+    # a pool above the floor of its own total is steered too: 4, 2, 2, 1 (spread 200)
+    assert fp.targets({0: 4, 1: 2, 2: 2, 3: 1})[0][3:] == (7, 0)

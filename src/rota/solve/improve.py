@@ -1,11 +1,20 @@
 """Large-neighbourhood improvement of a roster: re-solve a few people with everyone else
 fixed.
 
-Two neighbourhoods, both of people (every shift and on-call variable of the people
+Three neighbourhoods, all of people (every shift and on-call variable of the people
 outside the neighbourhood is fixed to the incumbent):
 
 - a base site's staff: fairness pools, contracted hours and most cover are per base
   site, and CP-SAT's own neighbourhood search rarely frees exactly that set;
+- a fairness pool steered to another total: the least spread whole shifts allow jumps
+  with the pool's total (Luton's twenty-four officers can share 108 weekend shifts
+  within 0.90 of a share, any total from 109 to 126 only within 1.26 or more), so a
+  pool at the floor of its own total gains only when many shifts move at once between
+  weekends and weekdays, which no neighbourhood finds from the incumbent (a site solve
+  bounded to the new counts starts from scratch: the incumbent breaks the bounds).
+  The step moves the people outside the window of counts that reaches the better floor
+  into it a few at a time (small solves: quick from scratch), then re-solves the site
+  with every member bounded, from that roster;
 - one end of a port's fairness range: everyone with the most (or the fewest) pro-rata
   nights (weekend, bank-holiday shifts) of a pool, with as many colleagues from the other
   half of the range to trade with. The spread (max - min) only falls when everyone at an
@@ -35,6 +44,12 @@ FAIR_GROUP = 20  # most people freed by a fairness step
 FAIR_SECONDS = 1.5  # time limit of a fairness step
 FAIR_SHARE = 0.75  # share of steps that are fairness steps while those still gain
 NEAR = 8  # a pool's floor is the least over totals this close to its own
+
+Bound = tuple[str, int, int]  # (person, least count, most count)
+STEER_BATCH = 3  # people moved into their window together when steering a pool's total
+STEER_BATCH_SECONDS = 1.0  # time limit of each such move
+STEER_SECONDS = 3.0  # time limit of the site's solve that ends a steering step
+STEER_TRIES = 2  # steering steps per pool and total
 
 
 def site_groups(ctx: ModelContext) -> list[tuple[str, set[str]]]:
@@ -116,9 +131,77 @@ class FairnessPools:
         # as many to trade with as there are people at the end (each must pass one on)
         return set(end) | set(other[: max(2, len(end))])
 
+    def targets(self, values: dict[int, int]) -> list[tuple[int, str, str, int, int]]:
+        """Pools whose spread could fall if their total moved: (gain in weighted
+        hundredths, kind, site, total to move to, its least spread), best first.
 
-def _solve_with_fixed(ctx, values, free, fixed_vars, limit, workers, seed):  # noqa: ANN001, ANN202
-    """Re-solve with every (person, variable) outside `free` fixed; (values, objective) or None."""
+        The least spread jumps with the total (twenty-four Luton officers can share 108
+        weekend shifts within 0.90 of a share, but 109 to 126 only within 1.26 or more), so
+        the spread of a pool at the floor of its own total may only fall when several
+        shifts move at once between weekends and weekdays: no single move gains.
+        """
+        out = []
+        for kind, site, pool, weight in self.pools:
+            counts = self.counts(values, kind, pool)
+            spread = max(c * n for (_, c), n in zip(pool, counts, strict=True)) - min(
+                c * n for (_, c), n in zip(pool, counts, strict=True)
+            )
+            total = sum(counts)
+            coefs = tuple(c for _, c in pool)
+            best = None
+            for t in range(max(1, -(-3 * total // 4)), total + NEAR + 1):
+                key = (coefs, t)
+                if key not in self._least:
+                    self._least[key] = least_spread(list(coefs), t)
+                s = self._least[key]
+                if s < spread and (best is None or (s, abs(t - total)) < best[:2]):
+                    best = (s, abs(t - total), t)
+            if best is not None:
+                out.append(((spread - best[0]) * weight, kind, site, best[2], best[0]))
+        return sorted(out, reverse=True)
+
+    def window(self, values: dict[int, int], kind: str, site: str, total: int) -> list[Bound]:
+        """Counts that reach the least spread at `total`: (person, least, most) for each
+        member of the pool, the window that needs the fewest shifts moved from `values`."""
+        pool = next(p for k, st, p, _ in self.pools if k == kind and st == site)
+        coefs = [c for _, c in pool]
+        counts = self.counts(values, kind, pool)
+        s = least_spread(coefs, total)
+        best = None
+        for m in sorted({c * n for c in coefs for n in range(total + 1)}):
+            lows = [-(-m // c) for c in coefs]  # the least count reaching m
+            if sum(lows) > total:
+                break
+            highs = [(m + s) // c for c in coefs]
+            if sum(highs) < total or any(lo > hi for lo, hi in zip(lows, highs, strict=True)):
+                continue
+            moves = sum(
+                max(0, n - hi) + max(0, lo - n)
+                for n, lo, hi in zip(counts, lows, highs, strict=True)
+            )
+            if best is None or moves < best[0]:
+                best = (moves, lows, highs)
+        assert best is not None  # least_spread found such an m
+        return [(pid, lo, hi) for (pid, _), lo, hi in zip(pool, best[1], best[2], strict=True)]
+
+    def bound(self, kind: str, bounds: list[Bound]) -> Callable[[cp_model.CpModel], None]:
+        """Constraints for a trial model: each person's count of the kind within bounds."""
+        idx = self.index[kind]
+
+        def add(trial: cp_model.CpModel) -> None:
+            var = trial.get_int_var_from_proto_index
+            for pid, lo, hi in bounds:
+                count = sum(var(i) for i in idx.get(pid, ()))
+                trial.add(count >= lo)
+                trial.add(count <= hi)
+
+        return add
+
+
+def _solve_with_fixed(ctx, values, free, fixed_vars, limit, workers, seed, extra=None, hint=None):  # noqa: ANN001, ANN202
+    """Re-solve with every (person, variable) outside `free` fixed, and any `extra`
+    constraints, from `hint` (index -> value; default: all of `values`);
+    (values, objective) or None."""
     from rota.solve.run import configure
 
     n_vars = len(ctx.model.proto.variables)
@@ -126,9 +209,11 @@ def _solve_with_fixed(ctx, values, free, fixed_vars, limit, workers, seed):  # n
     for pid, idx in fixed_vars:
         if pid not in free:
             trial.add(trial.get_int_var_from_proto_index(idx) == values[idx])
+    if extra is not None:
+        extra(trial)
     trial.clear_hints()
-    for idx in range(n_vars):
-        trial.add_hint(trial.get_int_var_from_proto_index(idx), values[idx])
+    for idx, v in (values if hint is None else hint).items():
+        trial.add_hint(trial.get_int_var_from_proto_index(idx), v)
     solver = cp_model.CpSolver()
     configure(solver, workers=workers, seed=seed, time_limit=limit)
     status = solver.solve(trial)
@@ -136,6 +221,39 @@ def _solve_with_fixed(ctx, values, free, fixed_vars, limit, workers, seed):  # n
         return None
     new = {i: int(solver.value(trial.get_int_var_from_proto_index(i))) for i in range(n_vars)}
     return new, int(solver.objective_value)
+
+
+def _steer(ctx, fair, values, target, group, fixed_vars, workers, seed, deadline):  # noqa: ANN001, ANN202
+    """Move a pool to the total of `target`: first the people outside the window of
+    counts that reaches its least spread, a few at a time (each solved alone: small,
+    so quick even though the incumbent breaks their new bounds), then the whole site
+    with every member bounded, from that roster. (values, objective) or None."""
+    _gain, kind, site, total, _s = target
+    bounds = fair.window(values, kind, site, total)
+    pool = next(p for k, st, p, _ in fair.pools if k == kind and st == site)
+    counts = dict(zip((pid for pid, _ in pool), fair.counts(values, kind, pool), strict=True))
+    outside = [b for b in bounds if not b[1] <= counts[b[0]] <= b[2]]
+    out = None
+    for i in range(0, len(outside), STEER_BATCH):
+        batch = outside[i : i + STEER_BATCH]
+        limit = min(STEER_BATCH_SECONDS, deadline - time.monotonic())
+        if limit <= 0.2:
+            return None
+        out = _solve_with_fixed(
+            ctx, values, {b[0] for b in batch}, fixed_vars, limit, workers, seed + i,
+            extra=fair.bound(kind, batch),
+        )  # fmt: skip
+        if out is None:  # someone cannot reach their bounds with the rest fixed
+            return None
+        values = out[0]
+    limit = min(STEER_SECONDS, deadline - time.monotonic())
+    if limit > 0.5:
+        polished = _solve_with_fixed(
+            ctx, values, group, fixed_vars, limit, workers, seed, extra=fair.bound(kind, bounds)
+        )
+        if polished is not None and (out is None or polished[1] <= out[1]):
+            out = polished
+    return out
 
 
 def improve(
@@ -153,6 +271,7 @@ def improve(
     (monotonic). Returns (values, objective, improving steps)."""
     rng = random.Random(seed)
     groups = [g for g in site_groups(ctx) if g[1]]
+    by_site = dict(groups)
     fair = FairnessPools(ctx)
     fixed_vars = [(o.staff_id, o.var.index) for o in ctx.options]
     fixed_vars += [(pid, v.index) for (_r, pid, _b), v in ctx.on_call.items()]
@@ -162,7 +281,35 @@ def improve(
     site_stale = 0  # site steps in a row without gain
     fair_stale = 0  # fairness steps in a row without gain
     fair_open = bool(fair.pools)
+    steered: dict[tuple[str, str, int], tuple[int, int]] = {}  # target -> (tries, gains then)
     while time.monotonic() + 1.0 < deadline:
+        step += 1
+        # a pool whose spread would fall at another total: steer it there, once per
+        # roster and at most STEER_TRIES times
+        target = next(
+            (
+                t
+                for t in fair.targets(values)
+                if t[2] in by_site
+                and steered.get(t[1:4], (0, -1))[0] < STEER_TRIES
+                and steered.get(t[1:4], (0, -1))[1] < better
+            ),
+            None,
+        )
+        if target is not None and deadline - time.monotonic() > STEER_SECONDS:
+            tries = steered.get(target[1:4], (0, -1))[0]
+            steered[target[1:4]] = (tries + 1, better)
+            out = _steer(
+                ctx, fair, values, target, by_site[target[2]], fixed_vars, workers,
+                seed + 1000 * step, deadline - 0.5,
+            )  # fmt: skip
+            if out is not None and out[1] < objective:
+                values, objective = out
+                better += 1
+                fair_open, fair_stale = bool(fair.pools), 0
+                if on_better:
+                    on_better(values, objective)
+            continue
         if site_stale >= len(groups):
             # a whole round without gain: give each site longer, up to a limit
             if step_seconds < 16:
@@ -184,7 +331,6 @@ def improve(
             free = groups[site_step % len(groups)][1]
             site_step += 1
             limit = step_seconds
-        step += 1
         limit = max(0.5, min(limit, deadline - time.monotonic() - 0.5))
         out = _solve_with_fixed(ctx, values, free, fixed_vars, limit, workers, seed + step)
         gained = out is not None and out[1] < objective
