@@ -49,7 +49,7 @@ Bound = tuple[str, int, int]  # (person, least count, most count)
 STEER_BATCH = 3  # people moved into their window together when steering a pool's total
 STEER_BATCH_SECONDS = 1.0  # time limit of each such move
 STEER_SECONDS = 3.0  # time limit of the site's solve that ends a steering step
-STEER_TRIES = 2  # steering steps per pool and total
+STEER_TRIES = 3  # steering steps per pool and total
 
 
 def site_groups(ctx: ModelContext) -> list[tuple[str, set[str]]]:
@@ -303,7 +303,11 @@ def improve(
                 ctx, fair, values, target, by_site[target[2]], fixed_vars, workers,
                 seed + 1000 * step, deadline - 0.5,
             )  # fmt: skip
-            if out is not None and out[1] < objective:
+            if out is None or out[1] > objective * 6 // 5:
+                # infeasible, or far worse (demand left uncovered): a total the site
+                # cannot reach, not one to try again on the next roster
+                steered[target[1:4]] = (STEER_TRIES, better)
+            elif out[1] < objective:
                 values, objective = out
                 better += 1
                 fair_open, fair_stale = bool(fair.pools), 0
