@@ -539,8 +539,15 @@ def bench() -> None:
     show_default=True,
     help="Rosters go to OUT/InstanceN.roster.csv.",
 )
+@click.option(
+    "--runs",
+    type=click.Choice(["patterns", "turn-on", "automaton"]),
+    default="patterns",
+    show_default=True,
+    help="Encoding of the runs of days (benchmarks/README.md compares them).",
+)
 def bench_nrp(
-    files: tuple[Path, ...], time_limit: float, workers: int, seed: int, out: Path
+    files: tuple[Path, ...], time_limit: float, workers: int, seed: int, out: Path, runs: str
 ) -> None:
     """Solve Curtois & Qu instances (e.g. benchmarks/nrp/Instance1.txt), check each roster
     with the independent evaluator, and compare with the published best results."""
@@ -560,7 +567,7 @@ def bench_nrp(
     click.echo(head)
     failed = False
     for inst in instances:
-        r = solve_instance(inst, time_limit=time_limit, workers=workers, seed=seed)
+        r = solve_instance(inst, time_limit=time_limit, workers=workers, seed=seed, runs=runs)
         rows = sorted(r.roster.items(), key=lambda kv: (kv[0][0], kv[0][1]))
         text = "employee,day,shift\n" + "".join(f"{e},{d},{t}\n" for (e, d), t in rows)
         atomic_write(out / f"{inst.name}.roster.csv", text)

@@ -20,10 +20,14 @@ from rota.solve.core import (
     forbid_patterns,
     forbid_together,
     min_run_length,
+    run_automaton,
 )
 from rota.solve.run import configure
 
-PATTERNS = True  # False: the turn-on encoding (measured weaker here: benchmarks/README.md)
+# encodings of the runs of days, measured in benchmarks/README.md: "patterns" (windows for
+# the maximum, forbidden short runs for the minimums), "turn-on" (minimum up-time form of
+# the minimums) or "automaton" (one regular constraint per employee for all three)
+RUNS = ("patterns", "turn-on", "automaton")
 
 
 @dataclass
@@ -36,7 +40,7 @@ class NrpResult:
     first_seconds: float | None = None
 
 
-def build(inst: Instance) -> tuple[cp_model.CpModel, dict, list]:
+def build(inst: Instance, runs: str = RUNS[0]) -> tuple[cp_model.CpModel, dict, list]:
     m = cp_model.CpModel()
     x: dict[tuple[str, int, str], cp_model.IntVar] = {}
     work: dict[str, list] = {}
@@ -74,16 +78,20 @@ def build(inst: Instance) -> tuple[cp_model.CpModel, dict, list]:
         minutes = sum(inst.lengths[t] * v for (eid, _d, t), v in x.items() if eid == e.id)
         m.add(minutes <= e.max_minutes)
         m.add(minutes >= e.min_minutes)
-        at_most_in_windows(m, series, e.max_consecutive + 1, e.max_consecutive)
-        # runs inside the horizon (runs touching either end are exempt)
-        if PATTERNS:
-            for s in range(1, e.min_consecutive):
-                forbid_patterns(m, series, [0] + [1] * s + [0])
-            for s in range(1, e.min_days_off):
-                forbid_patterns(m, series, [1] + [0] * s + [1])
+        # runs of days (runs touching either end are exempt from the minimums)
+        if runs == "automaton":
+            run_automaton(m, series, max_on=e.max_consecutive, min_on=e.min_consecutive,
+                          min_off=e.min_days_off)  # fmt: skip
         else:
-            min_run_length(m, series, e.min_consecutive, f"on[{e.id}]", value=1)
-            min_run_length(m, series, e.min_days_off, f"off[{e.id}]", value=0)
+            at_most_in_windows(m, series, e.max_consecutive + 1, e.max_consecutive)
+            if runs == "patterns":
+                for s in range(1, e.min_consecutive):
+                    forbid_patterns(m, series, [0] + [1] * s + [0])
+                for s in range(1, e.min_days_off):
+                    forbid_patterns(m, series, [1] + [0] * s + [1])
+            else:
+                min_run_length(m, series, e.min_consecutive, f"on[{e.id}]", value=1)
+                min_run_length(m, series, e.min_days_off, f"off[{e.id}]", value=0)
         weekend = []
         for w in range(inst.weeks):
             sat, sun = series[7 * w + 5], series[7 * w + 6]
@@ -113,9 +121,10 @@ def build(inst: Instance) -> tuple[cp_model.CpModel, dict, list]:
 
 
 def solve_instance(inst: Instance, *, time_limit: float = 60, workers: int = 2,
-                   seed: int = 0, subsolvers: list[str] | None = None) -> NrpResult:  # fmt: skip
+                   seed: int = 0, subsolvers: list[str] | None = None,
+                   runs: str = RUNS[0]) -> NrpResult:  # fmt: skip
     t0 = time.monotonic()
-    m, x, _terms = build(inst)
+    m, x, _terms = build(inst, runs)
     solver = cp_model.CpSolver()
     configure(solver, workers=workers, seed=seed, subsolvers=subsolvers,
               time_limit=max(0.5, time_limit - (time.monotonic() - t0) - 1.0))  # fmt: skip

@@ -16,6 +16,7 @@ from rota.solve.core.primitives import (
     forbid_patterns,
     forbid_together,
     min_run_length,
+    run_automaton,
     spread,
 )
 
@@ -29,5 +30,6 @@ __all__ = [
     "forbid_patterns",
     "forbid_together",
     "min_run_length",
+    "run_automaton",
     "spread",
 ]

@@ -217,3 +217,62 @@ def min_run_length(
             model.add(sum(exprs) + const <= target)
             n += 1
     return n
+
+
+def run_automaton(
+    model: cp_model.CpModel,
+    series: Sequence[Expr],
+    *,
+    max_on: int,
+    min_on: int = 1,
+    min_off: int = 1,
+) -> None:
+    """Runs of a 0/1 series as one automaton (a regular constraint): runs of 1 last at
+    most `max_on` items, and runs of 1 (0) that start and end inside the series at least
+    `min_on` (`min_off`); runs touching either end are exempt from the minimums.
+
+    States: 0 before the first item; ("s", v, k): a run of v touching the start, k long;
+    (v, k): a run of v inside the series, k long (runs of 0 counted up to min_off).
+    CP-SAT expands it into one flow per item, whose relaxation sees whole runs (the
+    pattern and window forms see each window alone).
+    """
+    if not series:
+        return
+    states: dict[object, int] = {0: 0}
+
+    def sid(s: object) -> int:
+        return states.setdefault(s, len(states))
+
+    cap_off = max(1, min_off)
+    arcs: list[tuple[int, int, int]] = []
+    todo = [0]
+    seen = {0}
+    while todo:
+        s = todo.pop()
+        if s == 0:
+            nxt = {1: ("s", 1, 1), 0: ("s", 0, 1)}
+        else:
+            touch = s[0] == "s"
+            v, k = s[-2], s[-1]
+            nxt = {}
+            if v == 1:
+                if k < max_on:
+                    nxt[1] = ("s", 1, k + 1) if touch else (1, k + 1)
+                if touch or k >= min_on:
+                    nxt[0] = (0, 1)
+            else:
+                nxt[0] = ("s", 0, min(k + 1, cap_off)) if touch else (0, min(k + 1, cap_off))
+                if touch or k >= min_off:
+                    nxt[1] = (1, 1)
+        for value, t in nxt.items():
+            arcs.append((sid(s), value, sid(t)))
+            if t not in seen:
+                seen.add(t)
+                todo.append(t)
+    items = []
+    for it in series:
+        if isinstance(it, int):
+            items.append(model.new_constant(it))
+        else:
+            items.append(it)
+    model.add_automaton(items, 0, list(states.values()), arcs)
