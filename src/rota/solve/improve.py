@@ -32,7 +32,7 @@ from __future__ import annotations
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from ortools.sat.python import cp_model
 
@@ -143,9 +143,8 @@ class FairnessPools:
         out = []
         for kind, site, pool, weight in self.pools:
             counts = self.counts(values, kind, pool)
-            spread = max(c * n for (_, c), n in zip(pool, counts, strict=True)) - min(
-                c * n for (_, c), n in zip(pool, counts, strict=True)
-            )
+            scaled = [c * n for (_, c), n in zip(pool, counts, strict=True)]
+            spread = max(scaled) - min(scaled)
             total = sum(counts)
             coefs = tuple(c for _, c in pool)
             best = None
@@ -160,10 +159,14 @@ class FairnessPools:
                 out.append(((spread - best[0]) * weight, kind, site, best[2], best[0]))
         return sorted(out, reverse=True)
 
+    def pool(self, kind: str, site: str) -> list[tuple[str, int]]:
+        """The members of a pool with their coefficients."""
+        return next(p for k, st, p, _ in self.pools if k == kind and st == site)
+
     def window(self, values: dict[int, int], kind: str, site: str, total: int) -> list[Bound]:
         """Counts that reach the least spread at `total`: (person, least, most) for each
         member of the pool, the window that needs the fewest shifts moved from `values`."""
-        pool = next(p for k, st, p, _ in self.pools if k == kind and st == site)
+        pool = self.pool(kind, site)
         coefs = [c for _, c in pool]
         counts = self.counts(values, kind, pool)
         s = least_spread(coefs, total)
@@ -198,10 +201,9 @@ class FairnessPools:
         return add
 
 
-def _solve_with_fixed(ctx, values, free, fixed_vars, limit, workers, seed, extra=None, hint=None):  # noqa: ANN001, ANN202
+def _solve_with_fixed(ctx, values, free, fixed_vars, limit, workers, seed, extra=None):  # noqa: ANN001, ANN202
     """Re-solve with every (person, variable) outside `free` fixed, and any `extra`
-    constraints, from `hint` (index -> value; default: all of `values`);
-    (values, objective) or None."""
+    constraints, from `values` as the hint; (values, objective) or None."""
     from rota.solve.run import configure
 
     n_vars = len(ctx.model.proto.variables)
@@ -212,8 +214,8 @@ def _solve_with_fixed(ctx, values, free, fixed_vars, limit, workers, seed, extra
     if extra is not None:
         extra(trial)
     trial.clear_hints()
-    for idx, v in (values if hint is None else hint).items():
-        trial.add_hint(trial.get_int_var_from_proto_index(idx), v)
+    for idx in range(n_vars):
+        trial.add_hint(trial.get_int_var_from_proto_index(idx), values[idx])
     solver = cp_model.CpSolver()
     configure(solver, workers=workers, seed=seed, time_limit=limit)
     status = solver.solve(trial)
@@ -230,7 +232,7 @@ def _steer(ctx, fair, values, target, group, fixed_vars, workers, seed, deadline
     with every member bounded, from that roster. (values, objective) or None."""
     _gain, kind, site, total, _s = target
     bounds = fair.window(values, kind, site, total)
-    pool = next(p for k, st, p, _ in fair.pools if k == kind and st == site)
+    pool = fair.pool(kind, site)
     counts = dict(zip((pid for pid, _ in pool), fair.counts(values, kind, pool), strict=True))
     outside = [b for b in bounds if not b[1] <= counts[b[0]] <= b[2]]
     out = None
@@ -266,9 +268,12 @@ def improve(
     seed: int,
     step_seconds: float = 4.0,
     on_better: Callable[[dict[int, int], int], None] | None = None,
+    shortfalls: Sequence[int] = (),
 ) -> tuple[dict[int, int], int, int]:
     """Improve `values` (proto index -> value of every variable) until `deadline`
-    (monotonic). Returns (values, objective, improving steps)."""
+    (monotonic). `shortfalls`: the indices of the uncovered-demand variables; while any
+    is above 0, no pool is steered (site steps put the cover right first). Returns
+    (values, objective, improving steps)."""
     rng = random.Random(seed)
     groups = [g for g in site_groups(ctx) if g[1]]
     by_site = dict(groups)
@@ -286,10 +291,11 @@ def improve(
         step += 1
         # a pool whose spread would fall at another total: steer it there, once per
         # roster and at most STEER_TRIES times
+        covered = not any(values[i] for i in shortfalls)
         target = next(
             (
                 t
-                for t in fair.targets(values)
+                for t in (fair.targets(values) if covered else ())
                 if t[2] in by_site
                 and steered.get(t[1:4], (0, -1))[0] < STEER_TRIES
                 and steered.get(t[1:4], (0, -1))[1] < better

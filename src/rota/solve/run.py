@@ -89,7 +89,7 @@ IMPROVE_SHARE = 0.5  # share of the time limit for site-by-site improvement (imp
 IMPROVE_MAX_OPTIONS = 15000  # above this many shift options, no site steps
 
 
-def _improve_by_site(ctx, solver, obj, deadline, workers, seed, cb):  # noqa: ANN001, ANN202
+def _improve_by_site(ctx, solver, obj, deadline, workers, seed, cb, shortfalls):  # noqa: ANN001, ANN202
     """Run improve.py from the incumbent; returns a solver holding the best roster."""
     from rota.solve.improve import improve
 
@@ -107,7 +107,7 @@ def _improve_by_site(ctx, solver, obj, deadline, workers, seed, cb):  # noqa: AN
     step = 4.0 * max(1.0, len(ctx.options) / 8000)
     values, _best, better = improve(ctx, values, int(obj), deadline=deadline - 1.0,
                                    workers=workers, seed=seed, on_better=report,
-                                   step_seconds=step)  # fmt: skip
+                                   step_seconds=step, shortfalls=shortfalls)  # fmt: skip
     if not better:
         return solver, obj
     # replay the best roster on the model itself, so that extraction reads one solver
@@ -246,7 +246,8 @@ def solve(
     bound = solver.best_objective_bound
     deadline = t0 + time_limit - 0.5
     if improve_share > 0 and obj > bound and time.monotonic() + 2 < deadline:
-        solver, obj = _improve_by_site(ctx, solver, obj, deadline, workers, seed, cb)
+        shortfalls = [t.expr.index for t in terms if t.measure is not None]
+        solver, obj = _improve_by_site(ctx, solver, obj, deadline, workers, seed, cb, shortfalls)
         if obj <= bound:
             name = "OPTIMAL"
         wall = time.monotonic() - t0
