@@ -48,7 +48,7 @@ NEAR = 8  # a pool's floor is the least over totals this close to its own
 Bound = tuple[str, int, int]  # (person, least count, most count)
 STEER_BATCH = 3  # people moved into their window together when steering a pool's total
 STEER_BATCH_SECONDS = 1.0  # time limit of each such move
-STEER_SECONDS = 3.0  # time limit of the site's solve that ends a steering step
+STEER_SECONDS = 2.0  # time limit of the site's solve that ends a steering step
 STEER_TRIES = 3  # steering steps per pool and total
 
 
