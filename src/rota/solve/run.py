@@ -89,6 +89,28 @@ IMPROVE_SHARE = 0.5  # share of the time limit for site-by-site improvement (imp
 IMPROVE_MAX_OPTIONS = 15000  # above this many shift options, no site steps
 
 
+def _fix_literals(model: cp_model.CpModel, lits: list, value: int | None) -> None:
+    """Fix boolean variables to `value` in place, or free them again (None)."""
+    for lit in lits:
+        dom = model.proto.variables[lit.index].domain
+        dom[0], dom[1] = (0, 1) if value is None else (value, value)
+
+
+def _culprit(model: cp_model.CpModel, active: list, limit: float):  # noqa: ANN202
+    """One of the (literal, text) inputs in a set CP-SAT names as contradictory, or None."""
+    diag = model.clone()
+    _fix_literals(diag, [lit for lit, _ in active], None)
+    diag.clear_objective()
+    diag.clear_hints()
+    diag.add_assumptions([diag.get_bool_var_from_proto_index(lit.index) for lit, _ in active])
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = limit
+    if solver.solve(diag) != cp_model.INFEASIBLE:
+        return None
+    core = set(solver.sufficient_assumptions_for_infeasibility())
+    return next(((lit, text) for lit, text in active if lit.index in core), None)
+
+
 def _improve_by_site(ctx, solver, obj, deadline, workers, seed, cb, shortfalls):  # noqa: ANN001, ANN202
     """Run improve.py from the incumbent; returns a solver holding the best roster."""
     from rota.solve.improve import improve
@@ -202,24 +224,25 @@ def solve(
         (round(time.monotonic() - t0, 3), b / per_hour)
     )
     dropped: list[str] = []
-    if ctx.assumptions:
-        ctx.model.add_assumptions([lit for lit, _ in ctx.assumptions])
-    status = solver.solve(ctx.model, cb)
+    # Inputs that may contradict each other are literals (ctx.assumptions), fixed to 1
+    # here. Not posted as CP-SAT assumptions: those force a single worker with no
+    # neighbourhood search (on January after December, no roster in 60 s).
     active = list(ctx.assumptions)
+    _fix_literals(ctx.model, [lit for lit, _ in active], 1)
+    status = solver.solve(ctx.model, cb)
     while status == cp_model.INFEASIBLE and active:
-        # Rules only forbid, so only inputs posted as assumptions can contradict each
-        # other. CP-SAT names a set of them sufficient for the contradiction; leave out
-        # one of that set at a time (so as few as needed go) and plan the month again.
-        core = set(solver.sufficient_assumptions_for_infeasibility())
-        culprit = next(((lit, text) for lit, text in active if lit.index in core), None)
+        # Rules only forbid, so only those inputs can contradict each other. A copy
+        # with them as assumptions (and no objective) names a set sufficient for the
+        # contradiction; leave out one of that set at a time (so as few as needed go)
+        # and plan the month again.
+        culprit = _culprit(ctx.model, active, max(0.5, time_limit - (time.monotonic() - t0)))
         if culprit is None:
             break
         active.remove(culprit)
         dropped.append(culprit[1])
         if printer:
             printer(f"cannot be met, left out: {culprit[1]}")
-        ctx.model.clear_assumptions()
-        ctx.model.add_assumptions([lit for lit, _ in active])
+        _fix_literals(ctx.model, [culprit[0]], None)
         solver = cp_model.CpSolver()
         configure(solver, workers=workers, seed=seed, extra=params,
                   time_limit=max(0.5, time_limit - (time.monotonic() - t0) - 0.5))  # fmt: skip
