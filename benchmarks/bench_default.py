@@ -3,6 +3,7 @@
     python benchmarks/bench_default.py                       # the default scenario, Dec 2026
     python benchmarks/bench_default.py --scale 3             # 3x staff and demand
     python benchmarks/bench_default.py --time-limit 60 --workers 2 --json out.json
+    python benchmarks/bench_default.py --month 2027-01 --history DEC/roster.csv  # a chain
 
 Timings belong here, not in the tests. Figures are reported in benchmarks/README.md.
 """
@@ -27,9 +28,12 @@ from rota.io.load import load_scenario  # noqa: E402
 from rota.solve.run import solve  # noqa: E402
 
 
-def run(scenario: Path, month: str, time_limit: float, workers: int, seed: int) -> dict:
+def run(
+    scenario: Path, month: str, time_limit: float, workers: int, seed: int,
+    history: Path | None = None,
+) -> dict:  # fmt: skip
     t0 = time.monotonic()
-    sc = load_scenario(scenario)
+    sc = load_scenario(scenario, history)
     h = build_horizon(sc, month)
     res = solve(h, time_limit=time_limit, workers=workers, seed=seed, printer=None, started=t0)
     rep = check(h, res.duties) if res.found else None
@@ -73,6 +77,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--history", type=Path, help="the previous month's roster.csv")
     a = ap.parse_args()
     scenario = a.scenario
     if a.scale != 1:
@@ -80,7 +85,7 @@ def main() -> None:
         scenario = tmp / f"eastern-x{a.scale}"
         subprocess.run([sys.executable, str(ROOT / "tools" / "make_scenario.py"), str(scenario),
                         "--scale", str(a.scale)], check=True)  # fmt: skip
-    out = run(scenario, a.month, a.time_limit, a.workers, a.seed)
+    out = run(scenario, a.month, a.time_limit, a.workers, a.seed, a.history)
     print(json.dumps(out, indent=2))
     if a.json:
         a.json.write_text(json.dumps(out, indent=2) + "\n")
