@@ -81,18 +81,19 @@ class FairnessPools:
                 if counts_towards(h, o, kind):
                     self.index[kind][o.staff_id].append(o.var.index)
 
+    def least(self, coefs: tuple[int, ...], total: int) -> int:
+        """measures.least_spread, memoised: pools are asked about the same totals again."""
+        key = (coefs, total)
+        if key not in self._least:
+            self._least[key] = least_spread(list(coefs), total)
+        return self._least[key]
+
     def floor(self, pool: list[tuple[str, int]], total: int) -> int:
         """The least spread of the pool at a total within NEAR of `total`: a pool at its
         floor for its own total may still gain if a few shifts more or fewer (over-cover
         moved between weekdays and weekends, say) let the counts sit closer."""
         coefs = tuple(c for _, c in pool)
-        out = []
-        for t in range(max(0, total - NEAR), total + NEAR + 1):
-            key = (coefs, t)
-            if key not in self._least:
-                self._least[key] = least_spread(list(coefs), t)
-            out.append(self._least[key])
-        return min(out)
+        return min(self.least(coefs, t) for t in range(max(0, total - NEAR), total + NEAR + 1))
 
     def counts(self, values: dict[int, int], kind: str, pool: list[tuple[str, int]]) -> list[int]:
         """Each pool member's count of the kind in the roster `values`."""
@@ -149,10 +150,7 @@ class FairnessPools:
             coefs = tuple(c for _, c in pool)
             best = None
             for t in range(max(1, -(-3 * total // 4)), total + NEAR + 1):
-                key = (coefs, t)
-                if key not in self._least:
-                    self._least[key] = least_spread(list(coefs), t)
-                s = self._least[key]
+                s = self.least(coefs, t)
                 if s < spread and (best is None or (s, abs(t - total)) < best[:2]):
                     best = (s, abs(t - total), t)
             if best is not None:
@@ -169,7 +167,7 @@ class FairnessPools:
         pool = self.pool(kind, site)
         coefs = [c for _, c in pool]
         counts = self.counts(values, kind, pool)
-        s = least_spread(coefs, total)
+        s = self.least(tuple(coefs), total)
         best = None
         for m in sorted({c * n for c in coefs for n in range(total + 1)}):
             lows = [-(-m // c) for c in coefs]  # the least count reaching m
