@@ -546,8 +546,22 @@ def bench() -> None:
     show_default=True,
     help="Encoding of the runs of days (benchmarks/README.md compares them).",
 )
+@click.option(
+    "--lns",
+    type=click.Choice(["auto", "on", "off"]),
+    default="auto",
+    show_default=True,
+    help="After a first roster, search neighbourhoods of it (staff, days, both) instead "
+    "of solving the full model for the whole time; auto: on from 3,000 shift options.",
+)
 def bench_nrp(
-    files: tuple[Path, ...], time_limit: float, workers: int, seed: int, out: Path, runs: str
+    files: tuple[Path, ...],
+    time_limit: float,
+    workers: int,
+    seed: int,
+    out: Path,
+    runs: str,
+    lns: str,
 ) -> None:
     """Solve Curtois & Qu instances (e.g. benchmarks/nrp/Instance1.txt), check each roster
     with the independent evaluator, and compare with the published best results."""
@@ -567,7 +581,14 @@ def bench_nrp(
     click.echo(head)
     failed = False
     for inst in instances:
-        r = solve_instance(inst, time_limit=time_limit, workers=workers, seed=seed, runs=runs)
+        r = solve_instance(
+            inst,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            runs=runs,
+            lns={"auto": None, "on": True, "off": False}[lns],
+        )
         rows = sorted(r.roster.items(), key=lambda kv: (kv[0][0], kv[0][1]))
         text = "employee,day,shift\n" + "".join(f"{e},{d},{t}\n" for (e, d), t in rows)
         atomic_write(out / f"{inst.name}.roster.csv", text)

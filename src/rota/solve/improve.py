@@ -38,6 +38,7 @@ from ortools.sat.python import cp_model
 
 from rota.measures import FAIRNESS_KINDS, fairness_pools, fairness_weights, least_spread
 from rota.solve.context import ModelContext
+from rota.solve.core.lns import resolve
 from rota.solve.families.fairness import counts_towards
 
 FAIR_GROUP = 20  # most people freed by a fairness step
@@ -204,23 +205,14 @@ def _solve_with_fixed(ctx, values, free, fixed_vars, limit, workers, seed, extra
     constraints, from `values` as the hint; (values, objective) or None."""
     from rota.solve.run import configure
 
-    n_vars = len(ctx.model.proto.variables)
-    trial = ctx.model.clone()
-    for pid, idx in fixed_vars:
-        if pid not in free:
-            trial.add(trial.get_int_var_from_proto_index(idx) == values[idx])
-    if extra is not None:
-        extra(trial)
-    trial.clear_hints()
-    for idx in range(n_vars):
-        trial.add_hint(trial.get_int_var_from_proto_index(idx), values[idx])
-    solver = cp_model.CpSolver()
-    configure(solver, workers=workers, seed=seed, time_limit=limit)
-    status = solver.solve(trial)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    new = {i: int(solver.value(trial.get_int_var_from_proto_index(i))) for i in range(n_vars)}
-    return new, int(solver.objective_value)
+    out = resolve(
+        ctx.model,
+        values,
+        (idx for pid, idx in fixed_vars if pid not in free),
+        lambda s: configure(s, workers=workers, seed=seed, time_limit=limit),
+        extra=extra,
+    )
+    return None if out is None else out[:2]
 
 
 def _steer(ctx, fair, values, target, group, fixed_vars, workers, seed, deadline):  # noqa: ANN001, ANN202

@@ -8,7 +8,10 @@ cover with under- and over-staffing slack.
 
 from __future__ import annotations
 
+import random
+import threading
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -22,6 +25,7 @@ from rota.solve.core import (
     min_run_length,
     run_automaton,
 )
+from rota.solve.core.lns import Values, resolve, values_of
 from rota.solve.run import configure
 
 # encodings of the runs of days, measured in benchmarks/README.md: "patterns" (windows for
@@ -120,26 +124,167 @@ def build(inst: Instance, runs: str = RUNS[0]) -> tuple[cp_model.CpModel, dict, 
     return m, x, terms
 
 
+# the neighbourhood search after the full solve (measured in benchmarks/README.md)
+# below this many (employee, day, shift) options the full model does better for the
+# whole time (Instances 1-9: it proves 1-6 optimal within 60 s, neighbourhoods do not)
+LNS_MIN_OPTIONS = 3000
+LNS_FIRST_SHARE = 0.1  # share of the time limit for the full solve before it
+LNS_STEP_SECONDS = 2.0  # time limit of one neighbourhood's solve
+LNS_KINDS = ("staff", "days", "staff-days")
+LNS_START_SIZE = 0.15  # share of the roster freed at first
+LNS_GROW = 1.1  # a neighbourhood solved without gain: this much bigger
+LNS_SHRINK = 1.2  # a neighbourhood out of time: this much smaller
+LNS_TARGETED = 0.5  # share of windows of days centred on a day with a cost
+LNS_LINEARIZATION = 2  # each neighbourhood with the full linear relaxation (max_lp)
+
+
+def _penalised_days(inst: Instance, roster: Roster) -> list[tuple[int, int]]:
+    """(day, penalty) of every day whose cover or requests cost something in `roster`."""
+    cost: dict[int, int] = defaultdict(int)
+    on_duty: dict[tuple[int, str], int] = defaultdict(int)
+    for (_e, d), t in roster.items():
+        on_duty[d, t] += 1
+    for (d, t), (req, under, over) in inst.cover.items():
+        n = on_duty[d, t]
+        cost[d] += under * max(0, req - n) + over * max(0, n - req)
+    for e, d, t, w in inst.on_requests:
+        cost[d] += w * (roster.get((e, d)) != t)
+    for e, d, t, w in inst.off_requests:
+        cost[d] += w * (roster.get((e, d)) == t)
+    return [(d, c) for d, c in sorted(cost.items()) if c]
+
+
+def _neighbourhood(
+    inst: Instance, kind: str, size: float, rng: random.Random, roster: Roster
+) -> set[tuple[str, int]]:
+    """(employee, day) cells to free: `size` in (0, 1] is the share of the roster. Half
+    the windows of days are centred on a day whose cover or requests cost something."""
+    ids = [e.id for e in inst.employees]
+    h = inst.days
+
+    def window(n: int) -> range:
+        n = max(2, min(h, n))
+        costly = _penalised_days(inst, roster) if rng.random() < LNS_TARGETED else []
+        if costly:
+            day = rng.choices([d for d, _ in costly], weights=[c for _, c in costly])[0]
+            start = min(max(0, day - rng.randrange(n)), h - n)
+        else:
+            start = rng.randrange(h - n + 1)
+        return range(start, start + n)
+
+    if kind == "staff":
+        who = rng.sample(ids, max(1, min(len(ids), round(size * len(ids)))))
+        days = range(h)
+    elif kind == "days":
+        who, days = ids, window(round(size * h))
+    else:  # a block of days for a share of the staff: each as big as the square root
+        share = min(1.0, size**0.5)
+        who = rng.sample(ids, max(1, min(len(ids), round(share * len(ids)))))
+        days = window(round(share * h))
+    return {(e, d) for e in who for d in days}
+
+
+def improve_by_neighbourhoods(inst: Instance, m: cp_model.CpModel, x: dict, values: Values,
+                              objective: int, *, deadline: float, workers: int, seed: int,
+                              bound: float | None = None) -> tuple[Values, int, int]:  # fmt: skip
+    """Large neighbourhood search from `values`: free some staff, some days, or a block
+    of both, re-solve with the rest fixed, keep any roster at least as good. `workers`
+    lanes search at once, each solve on one worker, sharing the best roster. Each
+    kind's size grows when its neighbourhood is solved to optimality without gain and
+    shrinks when its solve runs out of time. Returns (values, objective, steps gained)."""
+    size = {k: LNS_START_SIZE for k in LNS_KINDS}
+    cells = [((e, d), v.index) for (e, d, _t), v in x.items()]
+    lock = threading.Lock()
+    best = {"values": values, "objective": objective, "version": 0, "better": 0}
+
+    def lane(number: int) -> None:
+        rng = random.Random(seed * 1000 + number)
+        step = number
+        while time.monotonic() + 0.3 < deadline:
+            with lock:
+                if bound is not None and best["objective"] <= bound:
+                    return
+                start, obj, version = best["values"], best["objective"], best["version"]
+                kind = LNS_KINDS[step % len(LNS_KINDS)]
+                share = size[kind]
+            step += max(1, workers)
+            roster = {(e, d): t for (e, d, t), v in x.items() if start[v.index]}
+            free = _neighbourhood(inst, kind, share, rng, roster)
+            limit = min(LNS_STEP_SECONDS, deadline - time.monotonic())
+            out = resolve(
+                m, start, (idx for cell, idx in cells if cell not in free),
+                lambda s, limit=limit, step=step: configure(
+                    s, workers=1, seed=seed + step, time_limit=limit,
+                    extra={"linearization_level": LNS_LINEARIZATION}),
+                below=obj,
+            )  # fmt: skip
+            with lock:
+                if out is None:  # nothing as good found in time: a smaller neighbourhood
+                    size[kind] = max(0.02, size[kind] / LNS_SHRINK)
+                    continue
+                new, new_obj, proven = out
+                if new_obj == obj and proven:  # nothing better in there: a bigger one
+                    size[kind] = min(1.0, size[kind] * LNS_GROW)
+                if new_obj < best["objective"] or (
+                    new_obj == best["objective"] and version == best["version"]
+                ):
+                    best["better"] += new_obj < best["objective"]
+                    best.update(values=new, objective=new_obj, version=best["version"] + 1)
+
+    lanes = [threading.Thread(target=lane, args=(i,)) for i in range(max(1, workers))]
+    for t in lanes:
+        t.start()
+    for t in lanes:
+        t.join()
+    return best["values"], best["objective"], best["better"]
+
+
 def solve_instance(inst: Instance, *, time_limit: float = 60, workers: int = 2,
                    seed: int = 0, subsolvers: list[str] | None = None,
-                   runs: str = RUNS[0]) -> NrpResult:  # fmt: skip
+                   runs: str = RUNS[0], lns: bool | None = None) -> NrpResult:  # fmt: skip
+    """Solve an instance within `time_limit` seconds (wall clock, build included). With
+    `lns`: the full model for a tenth of the time (or until its first roster, and the
+    bound), then neighbourhoods of its best roster; without, the full model for the
+    whole time; None: with, from LNS_MIN_OPTIONS shift options."""
     t0 = time.monotonic()
+    deadline = t0 + time_limit - 0.5
     m, x, _terms = build(inst, runs)
-    solver = cp_model.CpSolver()
-    configure(solver, workers=workers, seed=seed, subsolvers=subsolvers,
-              time_limit=max(0.5, time_limit - (time.monotonic() - t0) - 1.0))  # fmt: skip
+    if lns is None:
+        lns = len(x) >= LNS_MIN_OPTIONS
+    span = deadline - time.monotonic()
     first: list[float] = []
+    # with `lns` the full solve hands over after a tenth of the time, or at its first
+    # roster if it has none by then
+    switch = time.monotonic() + (LNS_FIRST_SHARE * span if lns else span)
+    solver = cp_model.CpSolver()
 
     class _First(cp_model.CpSolverSolutionCallback):
         def on_solution_callback(self) -> None:
             if not first:
                 first.append(time.monotonic() - t0)
+            if time.monotonic() >= switch:
+                self.stop_search()
 
-    status = solver.solve(m, _First())
-    seconds = time.monotonic() - t0
-    name = solver.status_name(status)
+    configure(solver, workers=workers, seed=seed, subsolvers=subsolvers,
+              time_limit=max(0.5, span))  # fmt: skip
+    timer = threading.Timer(max(0.0, switch - time.monotonic()),
+                            lambda: first and solver.stop_search())  # fmt: skip
+    timer.start()
+    try:
+        status = solver.solve(m, _First())
+    finally:
+        timer.cancel()
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return NrpResult(name, None, None, seconds, {})
-    roster = {(e, d): t for (e, d, t), v in x.items() if solver.boolean_value(v)}
-    return NrpResult(name, int(round(solver.objective_value)), solver.best_objective_bound,
-                     seconds, roster, first[0] if first else None)  # fmt: skip
+        return NrpResult(status.name, None, None, time.monotonic() - t0, {})
+    values = values_of(m, solver)
+    objective = int(round(solver.objective_value))
+    bound = solver.best_objective_bound
+    if lns and status != cp_model.OPTIMAL:
+        values, objective, _ = improve_by_neighbourhoods(
+            inst, m, x, values, objective, deadline=deadline, workers=workers, seed=seed,
+            bound=bound,
+        )  # fmt: skip
+        status = cp_model.OPTIMAL if objective <= bound else cp_model.FEASIBLE
+    roster = {(e, d): t for (e, d, t), v in x.items() if values[v.index]}
+    return NrpResult(status.name, objective, bound, time.monotonic() - t0, roster,
+                     first[0] if first else None)  # fmt: skip

@@ -1,0 +1,63 @@
+"""Large neighbourhood search on any CP-SAT model: re-solve it with most of an incumbent
+fixed. Used by the port model's site and fairness steps (solve/improve.py) and by the
+public-benchmark model (solve/nrp.py); knows nothing of either.
+
+An incumbent is `values`, proto index -> value of every variable of the model. Fixing
+is done on the domains of a copy of the model (no added constraints), so presolve
+removes the fixed part before the search starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from ortools.sat.python import cp_model
+
+Values = dict[int, int]
+
+
+def values_of(model: cp_model.CpModel, solver: cp_model.CpSolver) -> Values:
+    """The value of every variable of `model` in the solver's best solution."""
+    return {
+        i: int(solver.value(model.get_int_var_from_proto_index(i)))
+        for i in range(len(model.proto.variables))
+    }
+
+
+def resolve(
+    model: cp_model.CpModel,
+    values: Values,
+    fixed: Iterable[int],
+    configure: Callable[[cp_model.CpSolver], None],
+    *,
+    extra: Callable[[cp_model.CpModel], None] | None = None,
+    below: int | None = None,
+) -> tuple[Values, int, bool] | None:
+    """Re-solve `model` with the variables at proto indices `fixed` held at their value
+    in `values`, from `values` as the hint, plus any `extra` constraints; with `below`,
+    only solutions whose objective is at most `below`. `configure` sets the solver's
+    parameters (time limit, workers, seed). Returns (values, objective, proven optimal
+    for the neighbourhood) or None when no solution was found."""
+    trial = model.clone()
+    variables = trial.proto.variables
+    for idx in fixed:
+        v = values[idx]
+        dom = variables[idx].domain
+        dom.clear()
+        dom.extend((v, v))
+    if extra is not None:
+        extra(trial)
+    obj = trial.proto.objective
+    if below is not None and obj.scaling_factor in (0, 1) and all(i >= 0 for i in obj.vars):
+        terms = zip(obj.vars, obj.coeffs, strict=True)
+        total = sum(c * trial.get_int_var_from_proto_index(i) for i, c in terms)
+        trial.add(total <= below - int(obj.offset))
+    trial.clear_hints()
+    for idx in range(len(variables)):
+        trial.add_hint(trial.get_int_var_from_proto_index(idx), values[idx])
+    solver = cp_model.CpSolver()
+    configure(solver)
+    status = solver.solve(trial)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return values_of(trial, solver), int(round(solver.objective_value)), status == cp_model.OPTIMAL
