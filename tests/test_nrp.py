@@ -184,7 +184,7 @@ def test_resolve_holds_the_fixed_part_and_the_ceiling():
     x, y, z = (m.new_int_var(0, 4, n) for n in "xyz")
     m.add(x + y + z >= 4)
     m.minimize(x + 2 * y + 3 * z)
-    start = {x.index: 0, y.index: 0, z.index: 4}
+    start = [0, 0, 4]  # by proto index: x, y, z
 
     def one_worker(s: cp_model.CpSolver) -> None:
         s.parameters.num_workers = 1
@@ -218,7 +218,7 @@ def test_neighbourhood_search_improves_a_first_roster():
     first = int(solver.objective_value)
     assert first > 1716  # a first roster, not the optimum: something to improve
     values, objective, better = improve_by_neighbourhoods(
-        inst, m, x, values_of(m, solver), first, deadline=time.monotonic() + 5, workers=2,
+        inst, m, x, values_of(solver), first, deadline=time.monotonic() + 5, workers=2,
         seed=0,
     )  # fmt: skip
     assert objective < first and better > 0

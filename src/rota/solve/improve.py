@@ -38,7 +38,7 @@ from ortools.sat.python import cp_model
 
 from rota.measures import FAIRNESS_KINDS, fairness_pools, fairness_weights, least_spread
 from rota.solve.context import ModelContext
-from rota.solve.core.lns import resolve
+from rota.solve.core.lns import Values, resolve
 from rota.solve.families.fairness import counts_towards
 
 FAIR_GROUP = 20  # most people freed by a fairness step
@@ -96,12 +96,12 @@ class FairnessPools:
         coefs = tuple(c for _, c in pool)
         return min(self.least(coefs, t) for t in range(max(0, total - NEAR), total + NEAR + 1))
 
-    def counts(self, values: dict[int, int], kind: str, pool: list[tuple[str, int]]) -> list[int]:
+    def counts(self, values: Values, kind: str, pool: list[tuple[str, int]]) -> list[int]:
         """Each pool member's count of the kind in the roster `values`."""
         idx = self.index[kind]
         return [sum(values[i] for i in idx.get(pid, ())) for pid, _ in pool]
 
-    def pick(self, values: dict[int, int], rng: random.Random, size: int) -> set[str] | None:
+    def pick(self, values: Values, rng: random.Random, size: int) -> set[str] | None:
         """A fairness neighbourhood: one pool, drawn by its weighted excess over the least
         spread a total near its own allows (floor); everyone at one end of its range (the
         spread only falls when all of them move), and as many people from the other half
@@ -133,7 +133,7 @@ class FairnessPools:
         # as many to trade with as there are people at the end (each must pass one on)
         return set(end) | set(other[: max(2, len(end))])
 
-    def targets(self, values: dict[int, int]) -> list[tuple[int, str, str, int, int]]:
+    def targets(self, values: Values) -> list[tuple[int, str, str, int, int]]:
         """Pools whose spread could fall if their total moved: (gain in weighted
         hundredths, kind, site, total to move to, its least spread), best first.
 
@@ -162,7 +162,7 @@ class FairnessPools:
         """The members of a pool with their coefficients."""
         return next(p for k, st, p, _ in self.pools if k == kind and st == site)
 
-    def window(self, values: dict[int, int], kind: str, site: str, total: int) -> list[Bound]:
+    def window(self, values: Values, kind: str, site: str, total: int) -> list[Bound]:
         """Counts that reach the least spread at `total`: (person, least, most) for each
         member of the pool, the window that needs the fewest shifts moved from `values`."""
         pool = self.pool(kind, site)
@@ -250,16 +250,16 @@ def _steer(ctx, fair, values, target, group, fixed_vars, workers, seed, deadline
 
 def improve(
     ctx: ModelContext,
-    values: dict[int, int],
+    values: Values,
     objective: int,
     *,
     deadline: float,
     workers: int,
     seed: int,
     step_seconds: float = 4.0,
-    on_better: Callable[[dict[int, int], int], None] | None = None,
+    on_better: Callable[[Values, int], None] | None = None,
     shortfalls: Sequence[int] = (),
-) -> tuple[dict[int, int], int, int]:
+) -> tuple[Values, int, int]:
     """Improve `values` (proto index -> value of every variable) until `deadline`
     (monotonic). `shortfalls`: the indices of the uncovered-demand variables; while any
     is above 0, no pool is steered (site steps put the cover right first). Returns

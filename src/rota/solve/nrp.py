@@ -132,6 +132,7 @@ LNS_FIRST_SHARE = 0.1  # share of the time limit for the full solve before it
 LNS_STEP_SECONDS = 2.0  # time limit of one neighbourhood's solve
 LNS_KINDS = ("staff", "days", "staff-days")
 LNS_START_SIZE = 0.15  # share of the roster freed at first
+LNS_START_OPTIONS = 1500  # ... or this many shift options, if fewer
 LNS_GROW = 1.1  # a neighbourhood solved without gain: this much bigger
 LNS_SHRINK = 1.2  # a neighbourhood out of time: this much smaller
 LNS_TARGETED = 0.5  # share of windows of days centred on a day with a cost
@@ -192,7 +193,7 @@ def improve_by_neighbourhoods(inst: Instance, m: cp_model.CpModel, x: dict, valu
     lanes search at once, each solve on one worker, sharing the best roster. Each
     kind's size grows when its neighbourhood is solved to optimality without gain and
     shrinks when its solve runs out of time. Returns (values, objective, steps gained)."""
-    size = {k: LNS_START_SIZE for k in LNS_KINDS}
+    size = dict.fromkeys(LNS_KINDS, min(LNS_START_SIZE, LNS_START_OPTIONS / max(1, len(x))))
     cells = [((e, d), v.index) for (e, d, _t), v in x.items()]
     lock = threading.Lock()
     best = {"values": values, "objective": objective, "version": 0, "better": 0}
@@ -243,9 +244,9 @@ def solve_instance(inst: Instance, *, time_limit: float = 60, workers: int = 2,
                    seed: int = 0, subsolvers: list[str] | None = None,
                    runs: str = RUNS[0], lns: bool | None = None) -> NrpResult:  # fmt: skip
     """Solve an instance within `time_limit` seconds (wall clock, build included). With
-    `lns`: the full model for a tenth of the time (or until its first roster, and the
-    bound), then neighbourhoods of its best roster; without, the full model for the
-    whole time; None: with, from LNS_MIN_OPTIONS shift options."""
+    `lns`: the full model until a tenth of the time has passed and it has a roster (its
+    bound is the one reported), then neighbourhoods of its best roster; without, the
+    full model for the whole time; None: with from LNS_MIN_OPTIONS shift options on."""
     t0 = time.monotonic()
     deadline = t0 + time_limit - 0.5
     m, x, _terms = build(inst, runs)
@@ -276,7 +277,7 @@ def solve_instance(inst: Instance, *, time_limit: float = 60, workers: int = 2,
         timer.cancel()
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return NrpResult(status.name, None, None, time.monotonic() - t0, {})
-    values = values_of(m, solver)
+    values = values_of(solver)
     objective = int(round(solver.objective_value))
     bound = solver.best_objective_bound
     if lns and status != cp_model.OPTIMAL:

@@ -113,11 +113,11 @@ def _culprit(model: cp_model.CpModel, active: list, limit: float):  # noqa: ANN2
 
 def _improve_by_site(ctx, solver, obj, deadline, workers, seed, cb, shortfalls):  # noqa: ANN001, ANN202
     """Run improve.py from the incumbent; returns a solver holding the best roster."""
+    from rota.solve.core.lns import values_of
     from rota.solve.improve import improve
 
     m = ctx.model
-    n = len(m.proto.variables)
-    values = {i: int(solver.value(m.get_int_var_from_proto_index(i))) for i in range(n)}
+    values = values_of(solver)
 
     def report(_values: dict[int, int], objective: int) -> None:
         t = time.monotonic() - cb.t0

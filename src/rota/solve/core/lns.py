@@ -13,15 +13,12 @@ from collections.abc import Callable, Iterable
 
 from ortools.sat.python import cp_model
 
-Values = dict[int, int]
+Values = list[int]  # by proto index
 
 
-def values_of(model: cp_model.CpModel, solver: cp_model.CpSolver) -> Values:
-    """The value of every variable of `model` in the solver's best solution."""
-    return {
-        i: int(solver.value(model.get_int_var_from_proto_index(i)))
-        for i in range(len(model.proto.variables))
-    }
+def values_of(solver: cp_model.CpSolver) -> Values:
+    """The value of every variable of the model in the solver's best solution."""
+    return list(solver.response_proto.solution)
 
 
 def resolve(
@@ -53,11 +50,12 @@ def resolve(
         total = sum(c * trial.get_int_var_from_proto_index(i) for i, c in terms)
         trial.add(total <= below - int(obj.offset))
     trial.clear_hints()
-    for idx in range(len(variables)):
-        trial.add_hint(trial.get_int_var_from_proto_index(idx), values[idx])
+    hint = trial.proto.solution_hint
+    hint.vars.extend(range(len(variables)))
+    hint.values.extend(values)
     solver = cp_model.CpSolver()
     configure(solver)
     status = solver.solve(trial)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    return values_of(trial, solver), int(round(solver.objective_value)), status == cp_model.OPTIMAL
+    return values_of(solver), int(round(solver.objective_value)), status == cp_model.OPTIMAL
