@@ -2,7 +2,7 @@
 fixed. Used by the port model's site and fairness steps (solve/improve.py) and by the
 public-benchmark model (solve/nrp.py); knows nothing of either.
 
-An incumbent is `values`, proto index -> value of every variable of the model. Fixing
+An incumbent is `values`: the value of every variable of the model, by proto index. Fixing
 is done on the domains of a copy of the model (no added constraints), so presolve
 removes the fixed part before the search starts.
 """
