@@ -213,20 +213,29 @@ def evaluate(inst: Instance, roster: Roster) -> tuple[int, list[str]]:
         for d in inst.days_off.get(e.id, ()):
             if work[d]:
                 bad.append(f"{e.id}: works on day off {d}")
-    pen = 0
+    pen = sum(penalty_by_day(inst, roster).values())
+    return pen, bad
+
+
+def penalty_by_day(inst: Instance, roster: Roster) -> dict[int, int]:
+    """The soft rules' penalty of a roster, day by day (days that cost nothing left out):
+    shift requests not granted, and cover under or over its requirement."""
+    cost: dict[int, int] = {}
     for eid, d, t, w in inst.on_requests:
         if roster.get((eid, d)) != t:
-            pen += w
+            cost[d] = cost.get(d, 0) + w
     for eid, d, t, w in inst.off_requests:
         if roster.get((eid, d)) == t:
-            pen += w
+            cost[d] = cost.get(d, 0) + w
     count: dict[tuple[int, str], int] = {}
     for (_eid, d), t in roster.items():
         count[d, t] = count.get((d, t), 0) + 1
     for (d, t), (req, under, over) in inst.cover.items():
         n = count.get((d, t), 0)
-        pen += under * max(0, req - n) + over * max(0, n - req)
-    return pen, bad
+        c = under * max(0, req - n) + over * max(0, n - req)
+        if c:
+            cost[d] = cost.get(d, 0) + c
+    return {d: c for d, c in cost.items() if c}
 
 
 def best_known() -> dict[str, dict[str, str]]:

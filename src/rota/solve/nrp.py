@@ -11,12 +11,12 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from rota.nrp.instance import Instance, Roster
+from rota.nrp.instance import Instance, Roster, penalty_by_day
 from rota.solve.core import (
     add_cover_both,
     at_most_in_windows,
@@ -139,33 +139,25 @@ LNS_TARGETED = 0.5  # share of windows of days centred on a day with a cost
 LNS_LINEARIZATION = 2  # each neighbourhood with the full linear relaxation (max_lp)
 
 
-def _penalised_days(inst: Instance, roster: Roster) -> list[tuple[int, int]]:
-    """(day, penalty) of every day whose cover or requests cost something in `roster`."""
-    cost: dict[int, int] = defaultdict(int)
-    on_duty: dict[tuple[int, str], int] = defaultdict(int)
-    for (_e, d), t in roster.items():
-        on_duty[d, t] += 1
-    for (d, t), (req, under, over) in inst.cover.items():
-        n = on_duty[d, t]
-        cost[d] += under * max(0, req - n) + over * max(0, n - req)
-    for e, d, t, w in inst.on_requests:
-        cost[d] += w * (roster.get((e, d)) != t)
-    for e, d, t, w in inst.off_requests:
-        cost[d] += w * (roster.get((e, d)) == t)
-    return [(d, c) for d, c in sorted(cost.items()) if c]
+def _roster(x: dict, values: Values) -> Roster:
+    """The roster (employee, day) -> shift held in `values`."""
+    return {(e, d): t for (e, d, t), v in x.items() if values[v.index]}
 
 
 def _neighbourhood(
-    inst: Instance, kind: str, size: float, rng: random.Random, roster: Roster
+    inst: Instance, kind: str, size: float, rng: random.Random, roster: Callable[[], Roster]
 ) -> set[tuple[str, int]]:
     """(employee, day) cells to free: `size` in (0, 1] is the share of the roster. Half
-    the windows of days are centred on a day whose cover or requests cost something."""
+    the windows of days are centred on a day whose cover or requests cost something in
+    the incumbent (`roster`, read only then)."""
     ids = [e.id for e in inst.employees]
     h = inst.days
 
     def window(n: int) -> range:
         n = max(2, min(h, n))
-        costly = _penalised_days(inst, roster) if rng.random() < LNS_TARGETED else []
+        costly = []
+        if rng.random() < LNS_TARGETED:
+            costly = sorted(penalty_by_day(inst, roster()).items())
         if costly:
             day = rng.choices([d for d, _ in costly], weights=[c for _, c in costly])[0]
             start = min(max(0, day - rng.randrange(n)), h - n)
@@ -209,8 +201,7 @@ def improve_by_neighbourhoods(inst: Instance, m: cp_model.CpModel, x: dict, valu
                 kind = LNS_KINDS[step % len(LNS_KINDS)]
                 share = size[kind]
             step += max(1, workers)
-            roster = {(e, d): t for (e, d, t), v in x.items() if start[v.index]}
-            free = _neighbourhood(inst, kind, share, rng, roster)
+            free = _neighbourhood(inst, kind, share, rng, lambda start=start: _roster(x, start))
             limit = min(LNS_STEP_SECONDS, deadline - time.monotonic())
             out = resolve(
                 m, start, (idx for cell, idx in cells if cell not in free),
@@ -286,6 +277,5 @@ def solve_instance(inst: Instance, *, time_limit: float = 60, workers: int = 2,
             bound=bound,
         )  # fmt: skip
         status = cp_model.OPTIMAL if objective <= bound else cp_model.FEASIBLE
-    roster = {(e, d): t for (e, d, t), v in x.items() if values[v.index]}
-    return NrpResult(status.name, objective, bound, time.monotonic() - t0, roster,
+    return NrpResult(status.name, objective, bound, time.monotonic() - t0, _roster(x, values),
                      first[0] if first else None)  # fmt: skip

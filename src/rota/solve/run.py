@@ -113,13 +113,13 @@ def _culprit(model: cp_model.CpModel, active: list, limit: float):  # noqa: ANN2
 
 def _improve_by_site(ctx, solver, obj, deadline, workers, seed, cb, shortfalls):  # noqa: ANN001, ANN202
     """Run improve.py from the incumbent; returns a solver holding the best roster."""
-    from rota.solve.core.lns import values_of
+    from rota.solve.core.lns import Values, values_of
     from rota.solve.improve import improve
 
     m = ctx.model
     values = values_of(solver)
 
-    def report(_values: dict[int, int], objective: int) -> None:
+    def report(_values: Values, objective: int) -> None:
         t = time.monotonic() - cb.t0
         cb.points.append(Progress(round(t, 3), objective / cb.per_hour, cb.points[-1].bound))
         if cb.printer:
