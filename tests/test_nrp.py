@@ -224,3 +224,30 @@ def test_neighbourhood_search_improves_a_first_roster():
     assert objective < first and better > 0
     roster = {(e, d): t for (e, d, t), v in x.items() if values[v.index]}
     assert evaluate(inst, roster) == (objective, [])
+
+
+def test_a_roster_built_employee_by_employee_is_legal_and_priced_as_the_whole():
+    """Every hard rule of the benchmark is one employee's, so rosters made one employee
+    at a time next to the others' (first_roster) are legal; the model of a few
+    employees with the others as facts (build(only=, around=)) prices the whole
+    roster, as the independent evaluator does; and staff neighbourhoods on those
+    models improve the first roster of Instance4 (optimum 1716)."""
+    import time
+
+    from rota.solve.nrp import _solve_staff, first_roster, improve_by_staff
+
+    inst = read_instance(NRP / "Instance4.txt")
+    roster = first_roster(inst, deadline=time.monotonic() + 20, workers=2, seed=0)
+    assert roster is not None
+    first, broken = evaluate(inst, roster)
+    assert broken == [] and first > 1716
+    # two employees re-solved next to the rest: their model's objective is the roster's
+    out = _solve_staff(inst, {"A", "B"}, roster, limit=10, seed=0, runs="patterns", below=first)
+    assert out is not None
+    mine, objective, _proven = out
+    merged = {k: t for k, t in roster.items() if k[0] not in {"A", "B"}} | mine
+    assert evaluate(inst, merged) == (objective, []) and objective <= first
+    better, best = improve_by_staff(
+        inst, roster, first, deadline=time.monotonic() + 5, workers=2, seed=0
+    )
+    assert evaluate(inst, better) == (best, []) and best < first

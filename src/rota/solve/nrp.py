@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from rota.nrp.instance import Instance, Roster, penalty_by_day
+from rota.nrp.instance import Employee, Instance, Roster, evaluate, penalty_by_day
 from rota.solve.core import (
     add_cover_both,
     at_most_in_windows,
@@ -25,7 +25,7 @@ from rota.solve.core import (
     min_run_length,
     run_automaton,
 )
-from rota.solve.core.lns import Values, resolve, values_of
+from rota.solve.core.lns import Values, objective_at_most, resolve, values_of
 from rota.solve.run import configure
 
 # encodings of the runs of days, measured in benchmarks/README.md: "patterns" (windows for
@@ -44,82 +44,106 @@ class NrpResult:
     first_seconds: float | None = None
 
 
-def build(inst: Instance, runs: str = RUNS[0]) -> tuple[cp_model.CpModel, dict, list]:
+def add_employee(
+    m: cp_model.CpModel, inst: Instance, e: Employee, runs: str = RUNS[0]
+) -> dict[tuple[str, int, str], cp_model.IntVar]:
+    """One employee's shift variables and every rule of theirs (all of the instance's
+    hard rules are per employee); returns (employee, day, shift) -> variable."""
+    x: dict[tuple[str, int, str], cp_model.IntVar] = {}
+    h = inst.days
+    off = inst.days_off.get(e.id, set())
+    series: list = []
+    for d in range(h):
+        vs = []
+        for t in inst.shifts:
+            if e.max_shifts.get(t, 0) > 0 and d not in off:
+                v = m.new_bool_var(f"x[{e.id},{d},{t}]")
+                x[e.id, d, t] = v
+                vs.append(v)
+        if not vs:
+            series.append(0)
+        elif len(vs) == 1:
+            series.append(vs[0])
+        else:
+            w = m.new_bool_var(f"w[{e.id},{d}]")
+            m.add(sum(vs) == w)  # one shift a day
+            series.append(w)
+    # forbidden successions: a shift and the ones that may not follow it next day
+    for d in range(h - 1):
+        for t, nxt in inst.forbidden.items():
+            if (e.id, d, t) in x:
+                then = [x[e.id, d + 1, u] for u in nxt if (e.id, d + 1, u) in x]
+                if then:
+                    forbid_together(m, x[e.id, d, t], then)
+    for t in inst.shifts:
+        mine = [x[e.id, d, t] for d in range(h) if (e.id, d, t) in x]
+        if mine and len(mine) > e.max_shifts.get(t, 0):
+            m.add(sum(mine) <= e.max_shifts[t])
+    minutes = sum(inst.lengths[t] * v for (_e, _d, t), v in x.items())
+    m.add(minutes <= e.max_minutes)
+    m.add(minutes >= e.min_minutes)
+    # runs of days (runs touching either end are exempt from the minimums)
+    if runs == "automaton":
+        run_automaton(m, series, max_on=e.max_consecutive, min_on=e.min_consecutive,
+                      min_off=e.min_days_off)  # fmt: skip
+    else:
+        at_most_in_windows(m, series, e.max_consecutive + 1, e.max_consecutive)
+        if runs == "patterns":
+            for s in range(1, e.min_consecutive):
+                forbid_patterns(m, series, [0] + [1] * s + [0])
+            for s in range(1, e.min_days_off):
+                forbid_patterns(m, series, [1] + [0] * s + [1])
+        else:
+            min_run_length(m, series, e.min_consecutive, f"on[{e.id}]", value=1)
+            min_run_length(m, series, e.min_days_off, f"off[{e.id}]", value=0)
+    weekend = []
+    for w in range(inst.weeks):
+        sat, sun = series[7 * w + 5], series[7 * w + 6]
+        if isinstance(sat, int) and isinstance(sun, int):
+            weekend.append(max(sat, sun))
+            continue
+        k = m.new_bool_var(f"we[{e.id},{w}]")
+        m.add_max_equality(k, [sat, sun])
+        weekend.append(k)
+    if sum(1 for k in weekend if not isinstance(k, int)) > e.max_weekends:
+        m.add(sum(weekend) <= e.max_weekends)
+    return x
+
+
+def build(
+    inst: Instance, runs: str = RUNS[0], *, only: set[str] | None = None,
+    around: Roster | None = None,
+) -> tuple[cp_model.CpModel, dict, list]:  # fmt: skip
+    """The model of the instance; with `only`, of those employees alone, the others
+    working as in `around` (facts: their cover counts, their requests a constant), so
+    that the objective is still the whole roster's penalty. Every hard rule is one
+    employee's, so any roster of theirs is legal next to any roster of the others."""
     m = cp_model.CpModel()
     x: dict[tuple[str, int, str], cp_model.IntVar] = {}
-    work: dict[str, list] = {}
-    h = inst.days
     for e in inst.employees:
-        off = inst.days_off.get(e.id, set())
-        series: list = []
-        for d in range(h):
-            vs = []
-            for t in inst.shifts:
-                if e.max_shifts.get(t, 0) > 0 and d not in off:
-                    v = m.new_bool_var(f"x[{e.id},{d},{t}]")
-                    x[e.id, d, t] = v
-                    vs.append(v)
-            if not vs:
-                series.append(0)
-            elif len(vs) == 1:
-                series.append(vs[0])
-            else:
-                w = m.new_bool_var(f"w[{e.id},{d}]")
-                m.add(sum(vs) == w)  # one shift a day
-                series.append(w)
-        work[e.id] = series
-        # forbidden successions: a shift and the ones that may not follow it next day
-        for d in range(h - 1):
-            for t, nxt in inst.forbidden.items():
-                if (e.id, d, t) in x:
-                    then = [x[e.id, d + 1, u] for u in nxt if (e.id, d + 1, u) in x]
-                    if then:
-                        forbid_together(m, x[e.id, d, t], then)
-        for t in inst.shifts:
-            mine = [x[e.id, d, t] for d in range(h) if (e.id, d, t) in x]
-            if mine and len(mine) > e.max_shifts.get(t, 0):
-                m.add(sum(mine) <= e.max_shifts[t])
-        minutes = sum(inst.lengths[t] * v for (eid, _d, t), v in x.items() if eid == e.id)
-        m.add(minutes <= e.max_minutes)
-        m.add(minutes >= e.min_minutes)
-        # runs of days (runs touching either end are exempt from the minimums)
-        if runs == "automaton":
-            run_automaton(m, series, max_on=e.max_consecutive, min_on=e.min_consecutive,
-                          min_off=e.min_days_off)  # fmt: skip
-        else:
-            at_most_in_windows(m, series, e.max_consecutive + 1, e.max_consecutive)
-            if runs == "patterns":
-                for s in range(1, e.min_consecutive):
-                    forbid_patterns(m, series, [0] + [1] * s + [0])
-                for s in range(1, e.min_days_off):
-                    forbid_patterns(m, series, [1] + [0] * s + [1])
-            else:
-                min_run_length(m, series, e.min_consecutive, f"on[{e.id}]", value=1)
-                min_run_length(m, series, e.min_days_off, f"off[{e.id}]", value=0)
-        weekend = []
-        for w in range(inst.weeks):
-            sat, sun = series[7 * w + 5], series[7 * w + 6]
-            if isinstance(sat, int) and isinstance(sun, int):
-                weekend.append(max(sat, sun))
-                continue
-            k = m.new_bool_var(f"we[{e.id},{w}]")
-            m.add_max_equality(k, [sat, sun])
-            weekend.append(k)
-        if sum(1 for k in weekend if not isinstance(k, int)) > e.max_weekends:
-            m.add(sum(weekend) <= e.max_weekends)
-    terms = []
+        if only is None or e.id in only:
+            x.update(add_employee(m, inst, e, runs))
+    others = {k: t for k, t in (around or {}).items() if only is not None and k[0] not in only}
+    covered: dict[tuple[int, str], int] = {}
+    for (_e, d), t in others.items():
+        covered[d, t] = covered.get((d, t), 0) + 1
+
+    def works(eid: str, d: int, t: str):  # noqa: ANN202
+        v = x.get((eid, d, t))
+        return v if v is not None else int(others.get((eid, d)) == t)
+
+    terms: list = []
     for eid, d, t, w in inst.on_requests:
-        v = x.get((eid, d, t))
-        terms.append(w * (1 - v) if v is not None else w)
+        terms.append(w * (1 - works(eid, d, t)))
     for eid, d, t, w in inst.off_requests:
-        v = x.get((eid, d, t))
-        if v is not None:
-            terms.append(w * v)
+        terms.append(w * works(eid, d, t))
+    by_cell: dict[tuple[int, str], list] = {}
+    for (_e, d, t), v in x.items():
+        by_cell.setdefault((d, t), []).append(v)
     for (d, t), (req, under_w, over_w) in inst.cover.items():
-        supply = [x[e.id, d, t] for e in inst.employees if (e.id, d, t) in x]
+        supply = [covered.get((d, t), 0), *by_cell.get((d, t), ())]
         under, over = add_cover_both(m, supply, req, f"cover[{d},{t}]")
         terms += [under_w * under, over_w * over]
-    # redundant: the shifts worked each day are bounded by the staff who can work it
     m.minimize(sum(terms))
     return m, x, terms
 
@@ -231,46 +255,196 @@ def improve_by_neighbourhoods(inst: Instance, m: cp_model.CpModel, x: dict, valu
     return best["values"], best["objective"], best["better"]
 
 
+FIRST_LINEARIZATION = 2  # one employee's model: with the full LP CP-SAT solves it
+# in a second (Instance20: 0.3-0.6 s); without, it finds no roster in 10 s (115 to 117
+# shifts of 182 days in runs of 2 to 5, half the weekends off)
+FULL_MODEL_MAX_OPTIONS = 400_000  # above, no whole model at all (Instance24: 1.04 M
+# options, built in 31 s): employee-by-employee rosters and staff neighbourhoods only
+
+
+def options(inst: Instance) -> int:
+    """How many (employee, day, shift) variables the model has."""
+    return sum(
+        1
+        for e in inst.employees
+        for d in range(inst.days)
+        if d not in inst.days_off.get(e.id, ())
+        for t in inst.shifts
+        if e.max_shifts.get(t, 0) > 0
+    )
+
+
+def _solve_staff(
+    inst: Instance,
+    who: set[str],
+    around: Roster,
+    *,
+    limit: float,
+    seed: int,
+    runs: str,
+    below: int | None = None,
+) -> tuple[Roster, int, bool] | None:
+    """The best roster for the employees `who`, the others working as in `around`, within
+    `limit` seconds on one worker; with `below`, one at least that good (hinted from
+    `around`). Returns (their roster, the whole roster's penalty, proven) or None."""
+    m, x, _ = build(inst, runs, only=who, around=around)
+    if below is not None:
+        for (e, d, t), v in x.items():
+            m.add_hint(v, int(around.get((e, d)) == t))
+        objective_at_most(m, below)
+    solver = cp_model.CpSolver()
+    configure(solver, workers=1, seed=seed, time_limit=max(0.05, limit),
+              extra={"linearization_level": FIRST_LINEARIZATION})  # fmt: skip
+    status = solver.solve(m)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    mine = {(e, d): t for (e, d, t), v in x.items() if solver.boolean_value(v)}
+    return mine, int(round(solver.objective_value)), status == cp_model.OPTIMAL
+
+
+def first_roster(inst: Instance, *, deadline: float, workers: int, seed: int,
+                 runs: str = RUNS[0]) -> Roster | None:  # fmt: skip
+    """A roster built employee by employee: each gets the best roster of their own
+    given the cover of those before them (`workers` employees at a time, each on one
+    worker). Every hard rule is one employee's, so the roster is legal; None when an
+    employee's model has no roster in its share of the time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    roster: Roster = {}
+    ids = [e.id for e in inst.employees]
+    lanes = max(1, workers)
+    with ThreadPoolExecutor(lanes) as pool:
+        for i in range(0, len(ids), lanes):
+            batch = ids[i : i + lanes]
+            rounds = -(-(len(ids) - i) // lanes)
+            limit = (deadline - time.monotonic()) / rounds
+            base = dict(roster)
+            found = list(pool.map(
+                lambda eid, base=base, limit=limit: _solve_staff(
+                    inst, {eid}, base, limit=limit, seed=seed, runs=runs),
+                batch,
+            ))  # fmt: skip
+            for k, f in enumerate(found):
+                if f is None:  # out of its share: the rest of the time, shared again
+                    found[k] = _solve_staff(
+                        inst, {batch[k]}, base, limit=(deadline - time.monotonic()) / 2,
+                        seed=seed, runs=runs,
+                    )  # fmt: skip
+            if any(f is None for f in found):
+                return None
+            for mine, _obj, _proven in found:
+                roster.update(mine)
+    return roster
+
+
+def improve_by_staff(
+    inst: Instance,
+    roster: Roster,
+    objective: int,
+    *,
+    deadline: float,
+    workers: int,
+    seed: int,
+    runs: str = RUNS[0],
+) -> tuple[Roster, int]:
+    """Neighbourhoods of whole employees without a whole model (FULL_MODEL_MAX_OPTIONS):
+    re-solve a few employees' rosters next to everyone else's, keep any roster at least
+    as good. As improve_by_neighbourhoods: `workers` lanes, a size that grows when a
+    neighbourhood holds nothing better and shrinks when its solve runs out of time."""
+    ids = [e.id for e in inst.employees]
+    lock = threading.Lock()
+    best = {"roster": roster, "objective": objective, "version": 0}
+    size = {"n": 2.0}
+
+    def lane(number: int) -> None:
+        rng = random.Random(seed * 1000 + number)
+        step = number
+        while time.monotonic() + 0.3 < deadline:
+            with lock:
+                start, obj, version = best["roster"], best["objective"], best["version"]
+                n = max(1, min(len(ids), round(size["n"])))
+            step += max(1, workers)
+            who = set(rng.sample(ids, n))
+            limit = min(LNS_STEP_SECONDS, deadline - time.monotonic())
+            out = _solve_staff(inst, who, start, limit=limit, seed=seed + step, runs=runs,
+                               below=obj)  # fmt: skip
+            with lock:
+                if out is None:
+                    size["n"] = max(1.0, size["n"] / LNS_SHRINK)
+                    continue
+                mine, new_obj, proven = out
+                if new_obj == obj and proven:
+                    size["n"] = min(len(ids), size["n"] * LNS_GROW)
+                new = {k: t for k, t in best["roster"].items() if k[0] not in who}
+                new.update(mine)
+                if version != best["version"]:  # another lane moved the others meanwhile
+                    new_obj = evaluate(inst, new)[0]
+                    if new_obj >= best["objective"]:
+                        continue
+                if new_obj <= best["objective"]:
+                    best.update(roster=new, objective=new_obj, version=best["version"] + 1)
+
+    lanes = [threading.Thread(target=lane, args=(i,)) for i in range(max(1, workers))]
+    for t in lanes:
+        t.start()
+    for t in lanes:
+        t.join()
+    return best["roster"], best["objective"]
+
+
 def solve_instance(inst: Instance, *, time_limit: float = 60, workers: int = 2,
                    seed: int = 0, subsolvers: list[str] | None = None,
                    runs: str = RUNS[0], lns: bool | None = None) -> NrpResult:  # fmt: skip
     """Solve an instance within `time_limit` seconds (wall clock, build included). With
-    `lns`: the full model until a tenth of the time has passed and it has a roster (its
-    bound is the one reported), then neighbourhoods of its best roster; without, the
-    full model for the whole time; None: with from LNS_MIN_OPTIONS shift options on."""
+    `lns`: the full model for a tenth of the time (its bound is the one reported), then
+    neighbourhoods of its best roster, or of a roster built employee by employee
+    (first_roster) if it has none by then; without, the full model for the whole time;
+    None: with from LNS_MIN_OPTIONS shift options on. Above FULL_MODEL_MAX_OPTIONS, no
+    whole model: first_roster, then staff neighbourhoods (no bound)."""
     t0 = time.monotonic()
     deadline = t0 + time_limit - 0.5
+    if options(inst) > FULL_MODEL_MAX_OPTIONS:
+        return _solve_by_staff(inst, t0, deadline, workers=workers, seed=seed, runs=runs)
     m, x, _terms = build(inst, runs)
     if lns is None:
         lns = len(x) >= LNS_MIN_OPTIONS
     span = deadline - time.monotonic()
     first: list[float] = []
-    # with `lns` the full solve hands over after a tenth of the time, or at its first
-    # roster if it has none by then
-    switch = time.monotonic() + (LNS_FIRST_SHARE * span if lns else span)
     solver = cp_model.CpSolver()
 
     class _First(cp_model.CpSolverSolutionCallback):
         def on_solution_callback(self) -> None:
             if not first:
                 first.append(time.monotonic() - t0)
-            if time.monotonic() >= switch:
-                self.stop_search()
 
+    # with `lns` the full solve hands over after a tenth of the time
     configure(solver, workers=workers, seed=seed, subsolvers=subsolvers,
-              time_limit=max(0.5, span))  # fmt: skip
-    timer = threading.Timer(max(0.0, switch - time.monotonic()),
-                            lambda: first and solver.stop_search())  # fmt: skip
-    timer.start()
-    try:
-        status = solver.solve(m, _First())
-    finally:
-        timer.cancel()
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return NrpResult(status.name, None, None, time.monotonic() - t0, {})
-    values = values_of(solver)
-    objective = int(round(solver.objective_value))
+              time_limit=max(0.5, LNS_FIRST_SHARE * span if lns else span))  # fmt: skip
+    status = solver.solve(m, _First())
     bound = solver.best_objective_bound
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        values = values_of(solver)
+        objective = int(round(solver.objective_value))
+    elif lns and status == cp_model.UNKNOWN:
+        roster = first_roster(inst, deadline=deadline - 0.1 * span, workers=workers,
+                              seed=seed, runs=runs)  # fmt: skip
+        if roster is None:
+            return NrpResult(status.name, None, None, time.monotonic() - t0, {})
+        first.append(time.monotonic() - t0)
+        values = [0] * len(m.proto.variables)
+        for (e, d, t), v in x.items():
+            values[v.index] = int(roster.get((e, d)) == t)
+        left = max(0.5, deadline - time.monotonic())
+        out = resolve(
+            m, values, (v.index for v in x.values()),
+            lambda s: configure(s, workers=workers, seed=seed, time_limit=left),
+        )  # fmt: skip
+        if out is None:
+            return NrpResult(status.name, None, None, time.monotonic() - t0, {})
+        values, objective, _ = out
+        status = cp_model.FEASIBLE
+    else:
+        return NrpResult(status.name, None, None, time.monotonic() - t0, {})
     if lns and status != cp_model.OPTIMAL:
         values, objective, _ = improve_by_neighbourhoods(
             inst, m, x, values, objective, deadline=deadline, workers=workers, seed=seed,
@@ -279,3 +453,19 @@ def solve_instance(inst: Instance, *, time_limit: float = 60, workers: int = 2,
         status = cp_model.OPTIMAL if objective <= bound else cp_model.FEASIBLE
     return NrpResult(status.name, objective, bound, time.monotonic() - t0, _roster(x, values),
                      first[0] if first else None)  # fmt: skip
+
+
+def _solve_by_staff(inst: Instance, t0: float, deadline: float, *, workers: int, seed: int,
+                    runs: str) -> NrpResult:  # fmt: skip
+    """Without a whole model: first_roster, then staff neighbourhoods; no bound."""
+    span = deadline - time.monotonic()
+    roster = first_roster(inst, deadline=deadline - 0.1 * span, workers=workers, seed=seed,
+                          runs=runs)  # fmt: skip
+    if roster is None:
+        return NrpResult("UNKNOWN", None, None, time.monotonic() - t0, {})
+    first = time.monotonic() - t0
+    objective, broken = evaluate(inst, roster)
+    assert not broken, broken[:3]  # every rule is an employee's, each roster legal
+    roster, objective = improve_by_staff(inst, roster, objective, deadline=deadline,
+                                         workers=workers, seed=seed, runs=runs)  # fmt: skip
+    return NrpResult("FEASIBLE", objective, None, time.monotonic() - t0, roster, first)

@@ -21,6 +21,15 @@ def values_of(solver: cp_model.CpSolver) -> Values:
     return list(solver.response_proto.solution)
 
 
+def objective_at_most(model: cp_model.CpModel, below: int) -> None:
+    """Only solutions whose (integral, unscaled) objective is at most `below`."""
+    obj = model.proto.objective
+    if obj.scaling_factor in (0, 1) and all(i >= 0 for i in obj.vars):
+        terms = zip(obj.vars, obj.coeffs, strict=True)
+        total = sum(c * model.get_int_var_from_proto_index(i) for i, c in terms)
+        model.add(total <= below - int(obj.offset))
+
+
 def resolve(
     model: cp_model.CpModel,
     values: Values,
@@ -44,11 +53,8 @@ def resolve(
         dom.extend((v, v))
     if extra is not None:
         extra(trial)
-    obj = trial.proto.objective
-    if below is not None and obj.scaling_factor in (0, 1) and all(i >= 0 for i in obj.vars):
-        terms = zip(obj.vars, obj.coeffs, strict=True)
-        total = sum(c * trial.get_int_var_from_proto_index(i) for i, c in terms)
-        trial.add(total <= below - int(obj.offset))
+    if below is not None:
+        objective_at_most(trial, below)
     trial.clear_hints()
     hint = trial.proto.solution_hint
     hint.vars.extend(range(len(variables)))
