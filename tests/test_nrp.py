@@ -251,3 +251,23 @@ def test_a_roster_built_employee_by_employee_is_legal_and_priced_as_the_whole():
         inst, roster, first, deadline=time.monotonic() + 5, workers=2, seed=0
     )
     assert evaluate(inst, better) == (best, []) and best < first
+
+
+def test_long_horizons_are_solved_without_a_whole_model(monkeypatch):
+    """From STAFF_ONLY_DAYS on (half a year), solve_instance builds no whole model: a
+    roster employee by employee, then staff neighbourhoods, with no bound; here forced on
+    Instance2 (optimum 828): a legal roster whose penalty the evaluator confirms."""
+    import rota.solve.nrp as nrp
+
+    whole = nrp.build
+
+    def only_some(*args, only=None, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        assert only, "the whole model was built"
+        return whole(*args, only=only, **kwargs)
+
+    monkeypatch.setattr(nrp, "STAFF_ONLY_DAYS", 14)
+    monkeypatch.setattr(nrp, "build", only_some)
+    inst = read_instance(NRP / "Instance2.txt")
+    r = nrp.solve_instance(inst, time_limit=4, workers=2)
+    assert r.bound is None and r.status == "FEASIBLE" and r.first_seconds is not None
+    assert evaluate(inst, r.roster) == (r.objective, []) and r.objective >= 828

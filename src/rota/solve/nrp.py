@@ -156,7 +156,7 @@ LNS_FIRST_SHARE = 0.1  # share of the time limit for the full solve before it
 LNS_STEP_SECONDS = 2.0  # time limit of one neighbourhood's solve
 LNS_KINDS = ("staff", "days", "staff-days")
 LNS_START_SIZE = 0.15  # share of the roster freed at first
-LNS_START_OPTIONS = 1500  # ... or this many shift options, if fewer
+LNS_START_OPTIONS = 500  # ... or this many shift options, if fewer
 LNS_GROW = 1.1  # a neighbourhood solved without gain: this much bigger
 LNS_SHRINK = 1.2  # a neighbourhood out of time: this much smaller
 LNS_TARGETED = 0.5  # share of windows of days centred on a day with a cost
@@ -258,20 +258,9 @@ def improve_by_neighbourhoods(inst: Instance, m: cp_model.CpModel, x: dict, valu
 FIRST_LINEARIZATION = 2  # one employee's model: with the full LP CP-SAT solves it
 # in a second (Instance20: 0.3-0.6 s); without, it finds no roster in 10 s (115 to 117
 # shifts of 182 days in runs of 2 to 5, half the weekends off)
-FULL_MODEL_MAX_OPTIONS = 400_000  # above, no whole model at all (Instance24: 1.04 M
-# options, built in 31 s): employee-by-employee rosters and staff neighbourhoods only
-
-
-def options(inst: Instance) -> int:
-    """How many (employee, day, shift) variables the model has."""
-    return sum(
-        1
-        for e in inst.employees
-        for d in range(inst.days)
-        if d not in inst.days_off.get(e.id, ())
-        for t in inst.shifts
-        if e.max_shifts.get(t, 0) > 0
-    )
+STAFF_ONLY_DAYS = 182  # from half a year on, no whole model (Instances 20-24: it has
+# no roster within a minute, Instance24's takes 31 s to build, and neighbourhoods of
+# whole employees on models of their own beat those re-solving a copy of it)
 
 
 def _solve_staff(
@@ -347,7 +336,7 @@ def improve_by_staff(
     seed: int,
     runs: str = RUNS[0],
 ) -> tuple[Roster, int]:
-    """Neighbourhoods of whole employees without a whole model (FULL_MODEL_MAX_OPTIONS):
+    """Neighbourhoods of whole employees without a whole model (STAFF_ONLY_DAYS):
     re-solve a few employees' rosters next to everyone else's, keep any roster at least
     as good. As improve_by_neighbourhoods: `workers` lanes, a size that grows when a
     neighbourhood holds nothing better and shrinks when its solve runs out of time."""
@@ -399,11 +388,11 @@ def solve_instance(inst: Instance, *, time_limit: float = 60, workers: int = 2,
     `lns`: the full model for a tenth of the time (its bound is the one reported), then
     neighbourhoods of its best roster, or of a roster built employee by employee
     (first_roster) if it has none by then; without, the full model for the whole time;
-    None: with from LNS_MIN_OPTIONS shift options on. Above FULL_MODEL_MAX_OPTIONS, no
+    None: with from LNS_MIN_OPTIONS shift options on. From STAFF_ONLY_DAYS on, no
     whole model: first_roster, then staff neighbourhoods (no bound)."""
     t0 = time.monotonic()
     deadline = t0 + time_limit - 0.5
-    if options(inst) > FULL_MODEL_MAX_OPTIONS:
+    if inst.days >= STAFF_ONLY_DAYS:
         return _solve_by_staff(inst, t0, deadline, workers=workers, seed=seed, runs=runs)
     m, x, _terms = build(inst, runs)
     if lns is None:
