@@ -207,7 +207,8 @@ def test_neighbourhood_search_improves_a_first_roster():
     from ortools.sat.python import cp_model
 
     from rota.solve.core.lns import values_of
-    from rota.solve.nrp import build, improve_by_neighbourhoods
+    from rota.solve.nrp import build
+    from rota.solve.nrp.neighbourhoods import improve_by_neighbourhoods
 
     inst = read_instance(NRP / "Instance4.txt")
     m, x, _ = build(inst)
@@ -234,7 +235,7 @@ def test_a_roster_built_employee_by_employee_is_legal_and_priced_as_the_whole():
     models improve the first roster of Instance4 (optimum 1716)."""
     import time
 
-    from rota.solve.nrp import _solve_staff, first_roster, improve_by_staff
+    from rota.solve.nrp.staff import _solve_staff, first_roster, improve_by_staff
 
     inst = read_instance(NRP / "Instance4.txt")
     roster = first_roster(inst, deadline=time.monotonic() + 20, workers=2, seed=0)
@@ -257,17 +258,18 @@ def test_long_horizons_are_solved_without_a_whole_model(monkeypatch):
     """From STAFF_ONLY_DAYS on (half a year), solve_instance builds no whole model: a
     roster employee by employee, then staff neighbourhoods, with no bound; here forced on
     Instance2 (optimum 828): a legal roster whose penalty the evaluator confirms."""
-    import rota.solve.nrp as nrp
+    from rota.solve.nrp import build, solve, solve_instance, staff
 
-    whole = nrp.build
+    whole = build
 
     def only_some(*args, only=None, **kwargs):  # noqa: ANN002, ANN003, ANN202
         assert only, "the whole model was built"
         return whole(*args, only=only, **kwargs)
 
-    monkeypatch.setattr(nrp, "STAFF_ONLY_DAYS", 14)
-    monkeypatch.setattr(nrp, "build", only_some)
+    monkeypatch.setattr(solve, "STAFF_ONLY_DAYS", 14)
+    monkeypatch.setattr(solve, "build", only_some)
+    monkeypatch.setattr(staff, "build", only_some)
     inst = read_instance(NRP / "Instance2.txt")
-    r = nrp.solve_instance(inst, time_limit=4, workers=2)
+    r = solve_instance(inst, time_limit=4, workers=2)
     assert r.bound is None and r.status == "FEASIBLE" and r.first_seconds is not None
     assert evaluate(inst, r.roster) == (r.objective, []) and r.objective >= 828

@@ -1,6 +1,6 @@
 """Large neighbourhood search on any CP-SAT model: re-solve it with most of an incumbent
 fixed. Used by the port model's site and fairness steps (solve/improve.py) and by the
-public-benchmark model (solve/nrp.py); knows nothing of either.
+public-benchmark model (solve/nrp/); knows nothing of either.
 
 An incumbent is `values`: the value of every variable of the model, by proto index. Fixing
 is done on the domains of a copy of the model (no added constraints), so presolve

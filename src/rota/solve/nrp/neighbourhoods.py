@@ -1,0 +1,129 @@
+"""The neighbourhood search on the whole model, after its first roster: free some staff,
+some days, or a block of both, re-solve a copy with the rest fixed (solve/core/lns.py).
+Measured in benchmarks/README.md, "Neighbourhood search".
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+
+from rota.nrp.instance import Instance, Roster, penalty_by_day
+from rota.solve.core.lns import Values, resolve
+from rota.solve.run import configure
+
+# the neighbourhood search after the full solve (measured in benchmarks/README.md)
+# below this many (employee, day, shift) options the full model does better for the
+# whole time (Instances 1-9: it proves 1-6 optimal within 60 s, neighbourhoods do not)
+LNS_MIN_OPTIONS = 3000
+LNS_FIRST_SHARE = 0.1  # share of the time limit for the full solve before it
+LNS_STEP_SECONDS = 2.0  # time limit of one neighbourhood's solve
+LNS_KINDS = ("staff", "days", "staff-days")
+LNS_START_SIZE = 0.15  # share of the roster freed at first
+LNS_START_OPTIONS = 500  # ... or this many shift options, if fewer
+LNS_GROW = 1.1  # a neighbourhood solved without gain: this much bigger
+LNS_SHRINK = 1.2  # a neighbourhood out of time: this much smaller
+LNS_TARGETED = 0.5  # share of windows of days centred on a day with a cost
+LNS_LINEARIZATION = 2  # each neighbourhood with the full linear relaxation (max_lp)
+
+
+def in_lanes(lane: Callable[[int], None], workers: int) -> None:
+    """Run `lane(0)`, `lane(1)`, ... one thread each (a lane's solves use one worker and
+    release the interpreter), and wait for all of them."""
+    threads = [threading.Thread(target=lane, args=(i,)) for i in range(max(1, workers))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def roster_of(x: dict, values: Values) -> Roster:
+    """The roster (employee, day) -> shift held in `values`."""
+    return {(e, d): t for (e, d, t), v in x.items() if values[v.index]}
+
+
+def _neighbourhood(
+    inst: Instance, kind: str, size: float, rng: random.Random, roster: Callable[[], Roster]
+) -> set[tuple[str, int]]:
+    """(employee, day) cells to free: `size` in (0, 1] is the share of the roster. Half
+    the windows of days are centred on a day whose cover or requests cost something in
+    the incumbent (`roster`, read only then)."""
+    ids = [e.id for e in inst.employees]
+    h = inst.days
+
+    def window(n: int) -> range:
+        n = max(2, min(h, n))
+        costly = []
+        if rng.random() < LNS_TARGETED:
+            costly = sorted(penalty_by_day(inst, roster()).items())
+        if costly:
+            day = rng.choices([d for d, _ in costly], weights=[c for _, c in costly])[0]
+            start = min(max(0, day - rng.randrange(n)), h - n)
+        else:
+            start = rng.randrange(h - n + 1)
+        return range(start, start + n)
+
+    if kind == "staff":
+        who = rng.sample(ids, max(1, min(len(ids), round(size * len(ids)))))
+        days = range(h)
+    elif kind == "days":
+        who, days = ids, window(round(size * h))
+    else:  # a block of days for a share of the staff: each as big as the square root
+        share = min(1.0, size**0.5)
+        who = rng.sample(ids, max(1, min(len(ids), round(share * len(ids)))))
+        days = window(round(share * h))
+    return {(e, d) for e in who for d in days}
+
+
+def improve_by_neighbourhoods(inst: Instance, m: cp_model.CpModel, x: dict, values: Values,
+                              objective: int, *, deadline: float, workers: int, seed: int,
+                              bound: float | None = None) -> tuple[Values, int, int]:  # fmt: skip
+    """Large neighbourhood search from `values`: free some staff, some days, or a block
+    of both, re-solve with the rest fixed, keep any roster at least as good. `workers`
+    lanes search at once, each solve on one worker, sharing the best roster. Each
+    kind's size grows when its neighbourhood is solved to optimality without gain and
+    shrinks when its solve runs out of time. Returns (values, objective, steps gained)."""
+    size = dict.fromkeys(LNS_KINDS, min(LNS_START_SIZE, LNS_START_OPTIONS / max(1, len(x))))
+    cells = [((e, d), v.index) for (e, d, _t), v in x.items()]
+    lock = threading.Lock()
+    best = {"values": values, "objective": objective, "version": 0, "better": 0}
+
+    def lane(number: int) -> None:
+        rng = random.Random(seed * 1000 + number)
+        step = number
+        while time.monotonic() + 0.3 < deadline:
+            with lock:
+                if bound is not None and best["objective"] <= bound:
+                    return
+                start, obj, version = best["values"], best["objective"], best["version"]
+                kind = LNS_KINDS[step % len(LNS_KINDS)]
+                share = size[kind]
+            step += max(1, workers)
+            free = _neighbourhood(inst, kind, share, rng, lambda start=start: roster_of(x, start))
+            limit = min(LNS_STEP_SECONDS, deadline - time.monotonic())
+            out = resolve(
+                m, start, (idx for cell, idx in cells if cell not in free),
+                lambda s, limit=limit, step=step: configure(
+                    s, workers=1, seed=seed + step, time_limit=limit,
+                    extra={"linearization_level": LNS_LINEARIZATION}),
+                below=obj,
+            )  # fmt: skip
+            with lock:
+                if out is None:  # nothing as good found in time: a smaller neighbourhood
+                    size[kind] = max(0.02, size[kind] / LNS_SHRINK)
+                    continue
+                new, new_obj, proven = out
+                if new_obj == obj and proven:  # nothing better in there: a bigger one
+                    size[kind] = min(1.0, size[kind] * LNS_GROW)
+                if new_obj < best["objective"] or (
+                    new_obj == best["objective"] and version == best["version"]
+                ):
+                    best["better"] += new_obj < best["objective"]
+                    best.update(values=new, objective=new_obj, version=best["version"] + 1)
+
+    in_lanes(lane, workers)
+    return best["values"], best["objective"], best["better"]

@@ -1,0 +1,114 @@
+"""Solve an instance within a time limit: the whole model, then neighbourhoods of its
+roster; or, for half-year horizons, employee by employee with no whole model."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from rota.nrp.instance import Instance, Roster, evaluate
+from rota.solve.core.lns import resolve, values_of
+from rota.solve.nrp.model import RUNS, build
+from rota.solve.nrp.neighbourhoods import (
+    LNS_FIRST_SHARE,
+    LNS_MIN_OPTIONS,
+    improve_by_neighbourhoods,
+    roster_of,
+)
+from rota.solve.nrp.staff import first_roster, improve_by_staff
+from rota.solve.run import configure
+
+STAFF_ONLY_DAYS = 182  # from half a year on, no whole model (Instances 20-24: it has
+# no roster within a minute, Instance24's takes 31 s to build, and neighbourhoods of
+# whole employees on models of their own beat those re-solving a copy of it)
+
+
+@dataclass
+class NrpResult:
+    status: str
+    objective: int | None
+    bound: float | None
+    seconds: float
+    roster: Roster
+    first_seconds: float | None = None
+
+
+def solve_instance(inst: Instance, *, time_limit: float = 60, workers: int = 2,
+                   seed: int = 0, subsolvers: list[str] | None = None,
+                   runs: str = RUNS[0], lns: bool | None = None) -> NrpResult:  # fmt: skip
+    """Solve an instance within `time_limit` seconds (wall clock, build included). With
+    `lns`: the full model for a tenth of the time (its bound is the one reported), then
+    neighbourhoods of its best roster, or of a roster built employee by employee
+    (first_roster) if it has none by then; without, the full model for the whole time;
+    None: with from LNS_MIN_OPTIONS shift options on. From STAFF_ONLY_DAYS on, no
+    whole model: first_roster, then staff neighbourhoods (no bound)."""
+    t0 = time.monotonic()
+    deadline = t0 + time_limit - 0.5
+    if inst.days >= STAFF_ONLY_DAYS:
+        return _solve_by_staff(inst, t0, deadline, workers=workers, seed=seed, runs=runs)
+    m, x, _terms = build(inst, runs)
+    if lns is None:
+        lns = len(x) >= LNS_MIN_OPTIONS
+    span = deadline - time.monotonic()
+    first: list[float] = []
+    solver = cp_model.CpSolver()
+
+    class _First(cp_model.CpSolverSolutionCallback):
+        def on_solution_callback(self) -> None:
+            if not first:
+                first.append(time.monotonic() - t0)
+
+    # with `lns` the full solve hands over after a tenth of the time
+    configure(solver, workers=workers, seed=seed, subsolvers=subsolvers,
+              time_limit=max(0.5, LNS_FIRST_SHARE * span if lns else span))  # fmt: skip
+    status = solver.solve(m, _First())
+    bound = solver.best_objective_bound
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        values = values_of(solver)
+        objective = int(round(solver.objective_value))
+    elif lns and status == cp_model.UNKNOWN:
+        roster = first_roster(inst, deadline=deadline - 0.1 * span, workers=workers,
+                              seed=seed, runs=runs)  # fmt: skip
+        if roster is None:
+            return NrpResult(status.name, None, None, time.monotonic() - t0, {})
+        first.append(time.monotonic() - t0)
+        values = [0] * len(m.proto.variables)
+        for (e, d, t), v in x.items():
+            values[v.index] = int(roster.get((e, d)) == t)
+        left = max(0.5, deadline - time.monotonic())
+        out = resolve(
+            m, values, (v.index for v in x.values()),
+            lambda s: configure(s, workers=workers, seed=seed, time_limit=left),
+        )  # fmt: skip
+        if out is None:
+            return NrpResult(status.name, None, None, time.monotonic() - t0, {})
+        values, objective, _ = out
+        status = cp_model.FEASIBLE
+    else:
+        return NrpResult(status.name, None, None, time.monotonic() - t0, {})
+    if lns and status != cp_model.OPTIMAL:
+        values, objective, _ = improve_by_neighbourhoods(
+            inst, m, x, values, objective, deadline=deadline, workers=workers, seed=seed,
+            bound=bound,
+        )  # fmt: skip
+        status = cp_model.OPTIMAL if objective <= bound else cp_model.FEASIBLE
+    return NrpResult(status.name, objective, bound, time.monotonic() - t0, roster_of(x, values),
+                     first[0] if first else None)  # fmt: skip
+
+
+def _solve_by_staff(inst: Instance, t0: float, deadline: float, *, workers: int, seed: int,
+                    runs: str) -> NrpResult:  # fmt: skip
+    """Without a whole model: first_roster, then staff neighbourhoods; no bound."""
+    span = deadline - time.monotonic()
+    roster = first_roster(inst, deadline=deadline - 0.1 * span, workers=workers, seed=seed,
+                          runs=runs)  # fmt: skip
+    if roster is None:
+        return NrpResult("UNKNOWN", None, None, time.monotonic() - t0, {})
+    first = time.monotonic() - t0
+    objective, broken = evaluate(inst, roster)
+    assert not broken, broken[:3]  # every rule is an employee's, each roster legal
+    roster, objective = improve_by_staff(inst, roster, objective, deadline=deadline,
+                                         workers=workers, seed=seed, runs=runs)  # fmt: skip
+    return NrpResult("FEASIBLE", objective, None, time.monotonic() - t0, roster, first)
