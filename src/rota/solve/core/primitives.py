@@ -166,10 +166,13 @@ def add_cover_both(
 ) -> tuple[cp_model.IntVar | int, cp_model.IntVar | int]:
     """Cover with under- and over-staffing slack: supply + under - over == required.
 
-    Returns (under, over); an int 0 where a side cannot happen.
+    Returns (under, over); an int where a side cannot happen or the supply is all facts
+    (nothing can change it: no variable, as for windows made only of facts).
     """
     const, exprs = _split(supply)
     need = required - const
+    if not exprs:
+        return max(0, need), max(0, -need)
     most = len(exprs)
     under = model.new_int_var(0, max(0, need), f"{name}.under") if need > 0 else 0
     over = model.new_int_var(0, max(0, most - need), f"{name}.over") if most > need else 0

@@ -106,7 +106,7 @@ def build(
     for e in inst.employees:
         if only is None or e.id in only:
             x.update(add_employee(m, inst, e, runs))
-    others = {k: t for k, t in (around or {}).items() if only is not None and k[0] not in only}
+    others = {} if only is None else {k: t for k, t in (around or {}).items() if k[0] not in only}
     covered: dict[tuple[int, str], int] = {}
     for (_e, d), t in others.items():
         covered[d, t] = covered.get((d, t), 0) + 1

@@ -28,7 +28,10 @@ LNS_START_OPTIONS = 500  # ... or this many shift options, if fewer
 LNS_GROW = 1.1  # a neighbourhood solved without gain: this much bigger
 LNS_SHRINK = 1.2  # a neighbourhood out of time: this much smaller
 LNS_TARGETED = 0.5  # share of windows of days centred on a day with a cost
-LNS_LINEARIZATION = 2  # each neighbourhood with the full linear relaxation (max_lp)
+LNS_LINEARIZATION = 2  # each neighbourhood, and each employee's model of a first roster
+# (staff.py), with the full linear relaxation (max_lp): one employee's model of Instance20
+# (115 to 117 shifts of 182 days in runs of 2 to 5, half the weekends off) is solved in
+# 0.3-0.6 s with it, without it no roster in 10 s
 
 
 def in_lanes(lane: Callable[[int], None], workers: int) -> None:

@@ -23,6 +23,8 @@ from rota.solve.run import configure
 STAFF_ONLY_DAYS = 182  # from half a year on, no whole model (Instances 20-24: it has
 # no roster within a minute, Instance24's takes 31 s to build, and neighbourhoods of
 # whole employees on models of their own beat those re-solving a copy of it)
+SEARCH_RESERVE = 0.1  # share of the time a first roster built employee by employee
+# leaves to the search after it
 
 
 @dataclass
@@ -69,7 +71,7 @@ def solve_instance(inst: Instance, *, time_limit: float = 60, workers: int = 2,
         values = values_of(solver)
         objective = int(round(solver.objective_value))
     elif lns and status == cp_model.UNKNOWN:
-        roster = first_roster(inst, deadline=deadline - 0.1 * span, workers=workers,
+        roster = first_roster(inst, deadline=deadline - SEARCH_RESERVE * span, workers=workers,
                               seed=seed, runs=runs)  # fmt: skip
         if roster is None:
             return NrpResult(status.name, None, None, time.monotonic() - t0, {})
@@ -102,8 +104,8 @@ def _solve_by_staff(inst: Instance, t0: float, deadline: float, *, workers: int,
                     runs: str) -> NrpResult:  # fmt: skip
     """Without a whole model: first_roster, then staff neighbourhoods; no bound."""
     span = deadline - time.monotonic()
-    roster = first_roster(inst, deadline=deadline - 0.1 * span, workers=workers, seed=seed,
-                          runs=runs)  # fmt: skip
+    roster = first_roster(inst, deadline=deadline - SEARCH_RESERVE * span, workers=workers,
+                          seed=seed, runs=runs)  # fmt: skip
     if roster is None:
         return NrpResult("UNKNOWN", None, None, time.monotonic() - t0, {})
     first = time.monotonic() - t0

@@ -16,12 +16,14 @@ from ortools.sat.python import cp_model
 from rota.nrp.instance import Instance, Roster, evaluate
 from rota.solve.core.lns import objective_at_most
 from rota.solve.nrp.model import RUNS, build
-from rota.solve.nrp.neighbourhoods import LNS_GROW, LNS_SHRINK, LNS_STEP_SECONDS, in_lanes
+from rota.solve.nrp.neighbourhoods import (
+    LNS_GROW,
+    LNS_LINEARIZATION,
+    LNS_SHRINK,
+    LNS_STEP_SECONDS,
+    in_lanes,
+)
 from rota.solve.run import configure
-
-FIRST_LINEARIZATION = 2  # one employee's model: with the full LP CP-SAT solves it
-# in a second (Instance20: 0.3-0.6 s); without, it finds no roster in 10 s (115 to 117
-# shifts of 182 days in runs of 2 to 5, half the weekends off)
 
 
 def _solve_staff(
@@ -44,7 +46,7 @@ def _solve_staff(
         objective_at_most(m, below)
     solver = cp_model.CpSolver()
     configure(solver, workers=1, seed=seed, time_limit=max(0.05, limit),
-              extra={"linearization_level": FIRST_LINEARIZATION})  # fmt: skip
+              extra={"linearization_level": LNS_LINEARIZATION})  # fmt: skip
     status = solver.solve(m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
