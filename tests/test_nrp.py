@@ -198,6 +198,39 @@ def test_resolve_holds_the_fixed_part_and_the_ceiling():
     assert list(m.proto.variables[x.index].domain) == [0, 4]
 
 
+def test_search_adapts_sizes_to_what_steps_prove():
+    """The search loop (core.lns.search) on a toy: the incumbent is a number, a step
+    of size s lowers it by 1 when s >= 4 (proven), and otherwise returns the incumbent
+    unproven (out of time, no gain) when s > 2 or proven unchanged when s <= 2. From
+    size 3, one lane: out of time (3 -> 1.5), proven empty (1.5 -> 3), out of time
+    again... the sizes seen alternate, and the incumbent never moves; from size 4 every
+    step gains, and sizes never shrink."""
+    import time
+
+    from rota.solve.core.lns import Sizes, search
+
+    seen: list[float] = []
+
+    def step(_kind, size, inc, obj, _rng, _number):  # noqa: ANN001, ANN202
+        seen.append(size)
+        if len(seen) >= 6:
+            time.sleep(0.4)  # let the deadline pass
+        if size >= 4:
+            return inc - 1, obj - 1, True
+        return inc, obj, size <= 2
+
+    sizes = Sizes(start=3.0, smallest=1.0, largest=8.0, grow=2.0, shrink=2.0)
+    inc, obj, better = search(10, 10, kinds=("k",), sizes=sizes, step=step,
+                              deadline=time.monotonic() + 0.5, workers=1, seed=0)  # fmt: skip
+    assert (inc, obj, better) == (10, 10, 0)
+    assert seen[:4] == [3.0, 1.5, 3.0, 1.5]
+    seen.clear()
+    sizes = Sizes(start=4.0, smallest=1.0, largest=8.0, grow=2.0, shrink=2.0)
+    inc, obj, better = search(10, 10, kinds=("k",), sizes=sizes, step=step,
+                              deadline=time.monotonic() + 0.5, workers=1, seed=0)  # fmt: skip
+    assert obj == inc == 10 - len(seen) and better == len(seen) and set(seen) == {4.0}
+
+
 def test_neighbourhood_search_improves_a_first_roster():
     """From CP-SAT's first roster of Instance4 (optimum 1716), a few seconds of
     neighbourhoods find a better roster, and the independent evaluator agrees with the

@@ -6,14 +6,13 @@ Measured in benchmarks/README.md, "Neighbourhood search".
 from __future__ import annotations
 
 import random
-import threading
 import time
 from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
 from rota.nrp.instance import Instance, Roster, penalty_by_day
-from rota.solve.core.lns import Values, resolve
+from rota.solve.core.lns import Sizes, Step, Values, resolve, search
 from rota.solve.run import configure
 
 # the neighbourhood search after the full solve (measured in benchmarks/README.md)
@@ -32,16 +31,6 @@ LNS_LINEARIZATION = 2  # each neighbourhood, and each employee's model of a firs
 # (staff.py), with the full linear relaxation (max_lp): one employee's model of Instance20
 # (115 to 117 shifts of 182 days in runs of 2 to 5, half the weekends off) is solved in
 # 0.3-0.6 s with it, without it no roster in 10 s
-
-
-def in_lanes(lane: Callable[[int], None], workers: int) -> None:
-    """Run `lane(0)`, `lane(1)`, ... one thread each (a lane's solves use one worker and
-    release the interpreter), and wait for all of them."""
-    threads = [threading.Thread(target=lane, args=(i,)) for i in range(max(1, workers))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
 
 
 def roster_of(x: dict, values: Values) -> Roster:
@@ -85,48 +74,23 @@ def _neighbourhood(
 def improve_by_neighbourhoods(inst: Instance, m: cp_model.CpModel, x: dict, values: Values,
                               objective: int, *, deadline: float, workers: int, seed: int,
                               bound: float | None = None) -> tuple[Values, int, int]:  # fmt: skip
-    """Large neighbourhood search from `values`: free some staff, some days, or a block
-    of both, re-solve with the rest fixed, keep any roster at least as good. `workers`
-    lanes search at once, each solve on one worker, sharing the best roster. Each
-    kind's size grows when its neighbourhood is solved to optimality without gain and
-    shrinks when its solve runs out of time. Returns (values, objective, steps gained)."""
-    size = dict.fromkeys(LNS_KINDS, min(LNS_START_SIZE, LNS_START_OPTIONS / max(1, len(x))))
+    """Large neighbourhood search from `values` (core.lns.search): free some staff, some
+    days, or a block of both, re-solve with the rest fixed, each solve on one worker.
+    Returns (values, objective, steps gained)."""
     cells = [((e, d), v.index) for (e, d, _t), v in x.items()]
-    lock = threading.Lock()
-    best = {"values": values, "objective": objective, "version": 0, "better": 0}
+    start = min(LNS_START_SIZE, LNS_START_OPTIONS / max(1, len(x)))
 
-    def lane(number: int) -> None:
-        rng = random.Random(seed * 1000 + number)
-        step = number
-        while time.monotonic() + 0.3 < deadline:
-            with lock:
-                if bound is not None and best["objective"] <= bound:
-                    return
-                start, obj, version = best["values"], best["objective"], best["version"]
-                kind = LNS_KINDS[step % len(LNS_KINDS)]
-                share = size[kind]
-            step += max(1, workers)
-            free = _neighbourhood(inst, kind, share, rng, lambda start=start: roster_of(x, start))
-            limit = min(LNS_STEP_SECONDS, deadline - time.monotonic())
-            out = resolve(
-                m, start, (idx for cell, idx in cells if cell not in free),
-                lambda s, limit=limit, step=step: configure(
-                    s, workers=1, seed=seed + step, time_limit=limit,
-                    extra={"linearization_level": LNS_LINEARIZATION}),
-                below=obj,
-            )  # fmt: skip
-            with lock:
-                if out is None:  # nothing as good found in time: a smaller neighbourhood
-                    size[kind] = max(0.02, size[kind] / LNS_SHRINK)
-                    continue
-                new, new_obj, proven = out
-                if new_obj == obj and proven:  # nothing better in there: a bigger one
-                    size[kind] = min(1.0, size[kind] * LNS_GROW)
-                if new_obj < best["objective"] or (
-                    new_obj == best["objective"] and version == best["version"]
-                ):
-                    best["better"] += new_obj < best["objective"]
-                    best.update(values=new, objective=new_obj, version=best["version"] + 1)
+    def step(kind: str, size: float, incumbent: Values, obj: int, rng: random.Random,
+             number: int) -> Step:  # fmt: skip
+        free = _neighbourhood(inst, kind, size, rng, lambda: roster_of(x, incumbent))
+        limit = min(LNS_STEP_SECONDS, deadline - time.monotonic())
+        return resolve(
+            m, incumbent, (idx for cell, idx in cells if cell not in free),
+            lambda s: configure(s, workers=1, seed=seed + number, time_limit=limit,
+                                extra={"linearization_level": LNS_LINEARIZATION}),
+            below=obj,
+        )  # fmt: skip
 
-    in_lanes(lane, workers)
-    return best["values"], best["objective"], best["better"]
+    return search(values, objective, kinds=LNS_KINDS,
+                  sizes=Sizes(start, 0.02, 1.0, LNS_GROW, LNS_SHRINK), step=step,
+                  deadline=deadline, workers=workers, seed=seed, bound=bound)  # fmt: skip

@@ -7,23 +7,23 @@ Measured in benchmarks/README.md, "First rosters employee by employee".
 from __future__ import annotations
 
 import random
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 from ortools.sat.python import cp_model
 
 from rota.nrp.instance import Instance, Roster, evaluate
-from rota.solve.core.lns import objective_at_most
+from rota.solve.core.lns import Sizes, Step, objective_at_most, search
 from rota.solve.nrp.model import RUNS, build
 from rota.solve.nrp.neighbourhoods import (
     LNS_GROW,
     LNS_LINEARIZATION,
     LNS_SHRINK,
     LNS_STEP_SECONDS,
-    in_lanes,
 )
 from rota.solve.run import configure
+
+STAFF_START = 2.0  # employees re-solved together at first
 
 
 def _solve_staff(
@@ -98,42 +98,37 @@ def improve_by_staff(
     seed: int,
     runs: str = RUNS[0],
 ) -> tuple[Roster, int]:
-    """Neighbourhoods of whole employees without a whole model (STAFF_ONLY_DAYS):
-    re-solve a few employees' rosters next to everyone else's, keep any roster at least
-    as good. As improve_by_neighbourhoods: `workers` lanes, a size that grows when a
-    neighbourhood holds nothing better and shrinks when its solve runs out of time."""
+    """Neighbourhoods of whole employees without a whole model (STAFF_ONLY_DAYS, and
+    core.lns.search): re-solve a few employees' rosters next to everyone else's, keep
+    any roster at least as good; sizes in employees, from STAFF_START."""
     ids = [e.id for e in inst.employees]
-    lock = threading.Lock()
-    best = {"roster": roster, "objective": objective, "version": 0}
-    size = {"n": 2.0}
 
-    def lane(number: int) -> None:
-        rng = random.Random(seed * 1000 + number)
-        step = number
-        while time.monotonic() + 0.3 < deadline:
-            with lock:
-                start, obj, version = best["roster"], best["objective"], best["version"]
-                n = max(1, min(len(ids), round(size["n"])))
-            step += max(1, workers)
-            who = set(rng.sample(ids, n))
-            limit = min(LNS_STEP_SECONDS, deadline - time.monotonic())
-            out = _solve_staff(inst, who, start, limit=limit, seed=seed + step, runs=runs,
-                               below=obj)  # fmt: skip
-            with lock:
-                if out is None:
-                    size["n"] = max(1.0, size["n"] / LNS_SHRINK)
-                    continue
-                mine, new_obj, proven = out
-                if new_obj == obj and proven:
-                    size["n"] = min(len(ids), size["n"] * LNS_GROW)
-                new = {k: t for k, t in best["roster"].items() if k[0] not in who}
-                new.update(mine)
-                if version != best["version"]:  # another lane moved the others meanwhile
-                    new_obj = evaluate(inst, new)[0]
-                    if new_obj >= best["objective"]:
-                        continue
-                if new_obj <= best["objective"]:
-                    best.update(roster=new, objective=new_obj, version=best["version"] + 1)
+    def step(_kind: str, size: float, start: Roster, obj: int, rng: random.Random,
+             number: int) -> Step:  # fmt: skip
+        who = set(rng.sample(ids, max(1, min(len(ids), round(size)))))
+        limit = min(LNS_STEP_SECONDS, deadline - time.monotonic())
+        out = _solve_staff(inst, who, start, limit=limit, seed=seed + number, runs=runs,
+                           below=obj)  # fmt: skip
+        if out is None:
+            return None
+        mine, new_obj, proven = out
+        return _with(start, mine, who), new_obj, proven
 
-    in_lanes(lane, workers)
-    return best["roster"], best["objective"]
+    def rebase(new: Roster, start: Roster, now: Roster) -> tuple[Roster, int]:
+        """The employees `new` changed from `start`, next to everyone else as in `now`."""
+        moved = {e for (e, _d), _t in set(new.items()) ^ set(start.items())}
+        merged = _with(now, {k: t for k, t in new.items() if k[0] in moved}, moved)
+        return merged, evaluate(inst, merged)[0]
+
+    best, obj, _ = search(roster, objective, kinds=("staff",),
+                          sizes=Sizes(STAFF_START, 1.0, len(ids), LNS_GROW, LNS_SHRINK),
+                          step=step, rebase=rebase, deadline=deadline, workers=workers,
+                          seed=seed)  # fmt: skip
+    return best, obj
+
+
+def _with(roster: Roster, mine: Roster, who: set[str]) -> Roster:
+    """`roster` with the rosters of the employees `who` replaced by `mine`."""
+    new = {k: t for k, t in roster.items() if k[0] not in who}
+    new.update(mine)
+    return new
