@@ -306,3 +306,51 @@ def test_long_horizons_are_solved_without_a_whole_model(monkeypatch):
     r = solve_instance(inst, time_limit=4, workers=2)
     assert r.bound is None and r.status == "FEASIBLE" and r.first_seconds is not None
     assert evaluate(inst, r.roster) == (r.objective, []) and r.objective >= 828
+
+
+def test_an_employee_out_of_time_is_retried_with_the_other_encoding(monkeypatch):
+    """first_roster: an employee whose model has no roster in its share (here forced:
+    employee A's pattern-encoded model always fails) is retried with RETRY_RUNS, and
+    the roster is still complete and legal (Instance1, every employee works)."""
+    import time
+
+    from rota.solve.nrp import staff
+
+    whole = staff._solve_staff
+    asked: list[tuple[str, str]] = []
+
+    def a_fails(inst, who, around, *, runs, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        asked.extend((e, runs) for e in who)
+        if who == {"A"} and runs != staff.RETRY_RUNS:
+            return None
+        return whole(inst, who, around, runs=runs, **kwargs)
+
+    monkeypatch.setattr(staff, "_solve_staff", a_fails)
+    inst = read_instance(NRP / "Instance1.txt")
+    roster = staff.first_roster(inst, deadline=time.monotonic() + 20, workers=2, seed=0)
+    assert roster is not None and evaluate(inst, roster)[1] == []
+    assert ("A", "patterns") in asked and ("A", staff.RETRY_RUNS) in asked
+    assert {e for e, _d in roster} == {e.id for e in inst.employees}
+
+
+def test_long_horizons_search_neighbourhoods_whatever_their_size(monkeypatch):
+    """--lns auto: below LNS_MIN_OPTIONS shift options the full model keeps the whole
+    time, unless the horizon is at least LNS_MIN_DAYS long (here lowered to Instance4's
+    28 days, whose optimum takes the full model about 30 s): then the neighbourhood
+    search runs after the full model's part."""
+    from rota.solve.nrp import solve
+
+    searched: list[int] = []
+
+    def spy(inst, m, x, values, objective, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        searched.append(objective)
+        return values, objective, 0
+
+    monkeypatch.setattr(solve, "improve_by_neighbourhoods", spy)
+    monkeypatch.setattr(solve, "LNS_FIRST_SHARE", 0.0)  # the full model's part: 0.5 s
+    inst = read_instance(NRP / "Instance4.txt")
+    solve.solve_instance(inst, time_limit=3, workers=2)
+    assert searched == []  # 28 days, few options: the full model alone
+    monkeypatch.setattr(solve, "LNS_MIN_DAYS", 28)
+    r = solve.solve_instance(inst, time_limit=3, workers=2)
+    assert searched and evaluate(inst, r.roster) == (r.objective, [])

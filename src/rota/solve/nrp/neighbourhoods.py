@@ -22,8 +22,6 @@ LNS_MIN_OPTIONS = 3000
 LNS_MIN_DAYS = 42  # ... and from six weeks on, whatever the options (Instance16, 2,250
 # options over 56 days, at 600 s: full model 3,731, the search 3,237)
 LNS_FIRST_SHARE = 0.1  # share of the time limit for the full solve before it
-LNS_FIRST_MOST = 20.0  # ... and at most this many seconds (Instance17 at 600 s: the
-# full model's 60 s reached 8,577, where the search reaches 6,100 within 40 s)
 LNS_STEP_SECONDS = 2.0  # time limit of one neighbourhood's solve
 LNS_KINDS = ("staff", "days", "staff-days")
 LNS_START_SIZE = 0.15  # share of the roster freed at first

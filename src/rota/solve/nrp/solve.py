@@ -12,7 +12,6 @@ from rota.nrp.instance import Instance, Roster, evaluate
 from rota.solve.core.lns import resolve, values_of
 from rota.solve.nrp.model import RUNS, build
 from rota.solve.nrp.neighbourhoods import (
-    LNS_FIRST_MOST,
     LNS_FIRST_SHARE,
     LNS_MIN_DAYS,
     LNS_MIN_OPTIONS,
@@ -43,12 +42,12 @@ def solve_instance(inst: Instance, *, time_limit: float = 60, workers: int = 2,
                    seed: int = 0, subsolvers: list[str] | None = None,
                    runs: str = RUNS[0], lns: bool | None = None) -> NrpResult:  # fmt: skip
     """Solve an instance within `time_limit` seconds (wall clock, build included). With
-    `lns`: the full model for a tenth of the time, at most LNS_FIRST_MOST seconds (its
-    bound is the one reported), then neighbourhoods of its best roster, or of a roster
-    built employee by employee (first_roster) if it has none by then; without, the
-    full model for the whole time; None: from LNS_MIN_OPTIONS shift options or LNS_MIN_DAYS days on.
-    From STAFF_ONLY_DAYS on, no whole model: first_roster, then staff neighbourhoods
-    (no bound)."""
+    `lns`: the full model for a tenth of the time (its bound is the one reported), then
+    neighbourhoods of its best roster, or of a roster built employee by employee
+    (first_roster) if it has none by then; without, the full model for the whole time;
+    None: from LNS_MIN_OPTIONS shift options or LNS_MIN_DAYS days on. From
+    STAFF_ONLY_DAYS on, no whole model: first_roster, then staff neighbourhoods (no
+    bound)."""
     t0 = time.monotonic()
     deadline = t0 + time_limit - 0.5
     if inst.days >= STAFF_ONLY_DAYS:
@@ -65,10 +64,9 @@ def solve_instance(inst: Instance, *, time_limit: float = 60, workers: int = 2,
             if not first:
                 first.append(time.monotonic() - t0)
 
-    # with `lns` the full solve hands over after a tenth of the time (LNS_FIRST_MOST)
-    first_part = min(LNS_FIRST_SHARE * span, LNS_FIRST_MOST) if lns else span
+    # with `lns` the full solve hands over after a tenth of the time
     configure(solver, workers=workers, seed=seed, subsolvers=subsolvers,
-              time_limit=max(0.5, first_part))  # fmt: skip
+              time_limit=max(0.5, LNS_FIRST_SHARE * span if lns else span))  # fmt: skip
     status = solver.solve(m, _First())
     bound = solver.best_objective_bound
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
