@@ -198,6 +198,33 @@ def test_resolve_holds_the_fixed_part_and_the_ceiling():
     assert list(m.proto.variables[x.index].domain) == [0, 4]
 
 
+def test_resolve_can_ask_for_another_roster_as_good():
+    """`differ`: choose one of a, b, c (exactly one), costs 1, 1, 2. From a (cost 1)
+    with all free: at most 1 and other than a leaves b alone (a move across the
+    plateau). From b with a fixed at 0 and c fixed at 0: nothing other than b is as
+    good, so b itself comes back, proven. Without `below` the ceiling is not known,
+    and infeasible is just nothing found."""
+    from ortools.sat.python import cp_model
+
+    from rota.solve.core.lns import resolve
+
+    m = cp_model.CpModel()
+    a, b, c = (m.new_bool_var(n) for n in "abc")
+    m.add_exactly_one(a, b, c)
+    m.minimize(a + b + 2 * c)
+
+    def one_worker(s: cp_model.CpSolver) -> None:
+        s.parameters.num_workers = 1
+
+    idx = [a.index, b.index, c.index]
+    found, obj, _ = resolve(m, [1, 0, 0], [], one_worker, below=1, differ=idx)
+    assert (found, obj) == ([0, 1, 0], 1)
+    start = [0, 1, 0]
+    out = resolve(m, start, [a.index, c.index], one_worker, below=1, differ=[b.index])
+    assert out is not None and out[0] is start and out[1:] == (1, True)
+    assert resolve(m, start, [a.index, c.index], one_worker, differ=[b.index]) is None
+
+
 def test_search_adapts_sizes_to_what_steps_prove():
     """The search loop (core.lns.search) on a toy: the incumbent is a number, a step
     of size s lowers it by 1 when s >= 4 (proven), and otherwise returns the incumbent

@@ -47,12 +47,17 @@ def resolve(
     *,
     extra: Callable[[cp_model.CpModel], None] | None = None,
     below: int | None = None,
+    differ: Iterable[int] | None = None,
 ) -> tuple[Values, int, bool] | None:
     """Re-solve `model` with the variables at proto indices `fixed` held at their value
     in `values`, from `values` as the hint, plus any `extra` constraints; with `below`,
-    only solutions whose objective is at most `below`. `configure` sets the solver's
-    parameters (time limit, workers, seed). Returns (values, objective, proven optimal
-    for the neighbourhood) or None when no solution was found."""
+    only solutions whose objective is at most `below`; with `differ` (indices of Boolean
+    variables), only solutions that change at least one of them, so that a roster as
+    good as `values` but other is a step too. `configure` sets the solver's parameters
+    (time limit, workers, seed). Returns (values, objective, proven optimal for the
+    neighbourhood) or None when no solution was found; with `below` and `differ`, a
+    neighbourhood proven to hold no other solution as good returns `values` itself,
+    objective `below`, proven."""
     trial = model.clone()
     variables = trial.proto.variables
     for idx in fixed:
@@ -64,6 +69,9 @@ def resolve(
         extra(trial)
     if below is not None:
         objective_at_most(trial, below)
+    if differ is not None:
+        lits = [trial.get_bool_var_from_proto_index(i) for i in differ]
+        trial.add_bool_or([~v if values[v.index] else v for v in lits])
     trial.clear_hints()
     hint = trial.proto.solution_hint
     hint.vars.extend(range(len(variables)))
@@ -71,6 +79,8 @@ def resolve(
     solver = cp_model.CpSolver()
     configure(solver)
     status = solver.solve(trial)
+    if status == cp_model.INFEASIBLE and differ is not None and below is not None:
+        return values, below, True
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return values_of(solver), int(round(solver.objective_value)), status == cp_model.OPTIMAL
@@ -114,10 +124,12 @@ def search(incumbent: T, objective: int, *, kinds: Sequence[str], sizes: Sizes,
     Each lane takes the kinds in turn and calls `step(kind, size, incumbent, objective,
     rng, number)`, which re-solves a neighbourhood of that size (each step's `number` is
     distinct, for solver seeds) and returns a Step. A step at least as good as the best
-    it started from is kept; if another lane moved the best meanwhile, `rebase(candidate,
-    its start, the best now)` carries the step's change onto the new best (without it,
-    the candidate is kept only if strictly better). Stops at `deadline` or at `bound`.
-    Returns (incumbent, objective, steps that gained)."""
+    it started from is kept (one as good but other is a move across a plateau: see
+    `resolve`'s `differ`; one that returns its start changes nothing); if another lane
+    moved the best meanwhile, `rebase(candidate, its start, the best now)` carries the
+    step's change onto the new best (without it, the candidate is kept only if strictly
+    better). Stops at `deadline` or at `bound`. Returns (incumbent, objective, steps
+    that gained)."""
     size = dict.fromkeys(kinds, sizes.start)
     lock = threading.Lock()
     best = {"incumbent": incumbent, "objective": objective, "version": 0, "better": 0}
@@ -138,7 +150,7 @@ def search(incumbent: T, objective: int, *, kinds: Sequence[str], sizes: Sizes,
                     size[kind] = max(sizes.smallest, size[kind] / sizes.shrink)
                 elif out[1] >= obj:  # nothing better in there: a bigger one
                     size[kind] = min(sizes.largest, size[kind] * sizes.grow)
-                if out is None:
+                if out is None or out[0] == start:
                     continue
                 new, new_obj, _proven = out
                 if version == best["version"]:
