@@ -203,7 +203,7 @@ def test_resolve_can_ask_for_another_roster_as_good():
     with all free: at most 1 and other than a leaves b alone (a move across the
     plateau). From b with a fixed at 0 and c fixed at 0: nothing other than b is as
     good, so b itself comes back, proven. Without `below` the ceiling is not known,
-    and infeasible is just nothing found."""
+    and infeasible is just nothing found; nor with a ceiling below b's cost."""
     from ortools.sat.python import cp_model
 
     from rota.solve.core.lns import resolve
@@ -223,6 +223,8 @@ def test_resolve_can_ask_for_another_roster_as_good():
     out = resolve(m, start, [a.index, c.index], one_worker, below=1, differ=[b.index])
     assert out is not None and out[0] is start and out[1:] == (1, True)
     assert resolve(m, start, [a.index, c.index], one_worker, differ=[b.index]) is None
+    # a ceiling below b's own cost: nothing is proven about b, so nothing comes back
+    assert resolve(m, start, [a.index, c.index], one_worker, below=0, differ=[b.index]) is None
 
 
 def test_search_adapts_sizes_to_what_steps_prove():

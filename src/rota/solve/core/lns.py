@@ -30,6 +30,13 @@ def values_of(solver: cp_model.CpSolver) -> Values:
     return list(solver.response_proto.solution)
 
 
+def objective_of(model: cp_model.CpModel, values: Values) -> int:
+    """The (unscaled) objective of `values` in `model`."""
+    obj = model.proto.objective
+    terms = zip(obj.vars, obj.coeffs, strict=True)
+    return int(obj.offset) + sum(c * (values[i] if i >= 0 else -values[-i - 1]) for i, c in terms)
+
+
 def objective_at_most(model: cp_model.CpModel, below: int) -> None:
     """Only solutions whose (integral, unscaled) objective is at most `below`."""
     obj = model.proto.objective
@@ -55,9 +62,9 @@ def resolve(
     variables), only solutions that change at least one of them, so that a roster as
     good as `values` but other is a step too. `configure` sets the solver's parameters
     (time limit, workers, seed). Returns (values, objective, proven optimal for the
-    neighbourhood) or None when no solution was found; with `below` and `differ`, a
-    neighbourhood proven to hold no other solution as good returns `values` itself,
-    objective `below`, proven."""
+    neighbourhood) or None when no solution was found; with `differ` and `below` at
+    least the objective of `values`, a neighbourhood proven to hold no other solution
+    that good returns `values` itself, with its objective, proven."""
     trial = model.clone()
     variables = trial.proto.variables
     for idx in fixed:
@@ -80,7 +87,8 @@ def resolve(
     configure(solver)
     status = solver.solve(trial)
     if status == cp_model.INFEASIBLE and differ is not None and below is not None:
-        return values, below, True
+        mine = objective_of(model, values)
+        return (values, mine, True) if mine <= below else None
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return values_of(solver), int(round(solver.objective_value)), status == cp_model.OPTIMAL
