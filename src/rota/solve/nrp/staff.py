@@ -27,6 +27,9 @@ STAFF_START = 2.0  # employees re-solved together at first
 RETRY_RUNS = "automaton"  # an employee with no roster in its share is retried with this
 # encoding: Instance22's employees H and Y (232 shifts of 328 free days, runs of 2-5)
 # have none in 10 s with patterns, and are solved to optimality in 5.8 and 2.7 s by it
+RETRY_SHARES = 4  # ... for at most this many shares (or half the time left): a retry
+# solves on until its limit, and with half the time left one of Instance21's (60 s:
+# 5.7 s of a 0.9 s share) left the employees after it too little, and no roster
 
 
 def _solve_staff(
@@ -61,9 +64,10 @@ def first_roster(inst: Instance, *, deadline: float, workers: int, seed: int,
                  runs: str = RUNS[0]) -> Roster | None:  # fmt: skip
     """A roster built employee by employee: each gets the best roster of their own
     given the cover of those before them (`workers` employees at a time, each on one
-    worker; one with no roster in its share is retried with RETRY_RUNS and half the
-    time left). Every hard rule is one employee's, so the roster is legal; None when an
-    employee's model has no roster even then."""
+    worker; one with no roster in its share is retried with RETRY_RUNS for
+    RETRY_SHARES shares, or half the time left if less). Every hard rule is one
+    employee's, so the roster is legal; None when an employee's model has no roster
+    even then."""
 
     roster: Roster = {}
     ids = [e.id for e in inst.employees]
@@ -82,7 +86,8 @@ def first_roster(inst: Instance, *, deadline: float, workers: int, seed: int,
             for k, f in enumerate(found):
                 if f is None:  # out of its share: half the rest, with the other encoding
                     found[k] = _solve_staff(
-                        inst, {batch[k]}, base, limit=(deadline - time.monotonic()) / 2,
+                        inst, {batch[k]}, base,
+                        limit=min((deadline - time.monotonic()) / 2, RETRY_SHARES * limit),
                         seed=seed, runs=RETRY_RUNS if runs != RETRY_RUNS else RUNS[0],
                     )  # fmt: skip
             if any(f is None for f in found):
