@@ -339,26 +339,34 @@ def test_long_horizons_are_solved_without_a_whole_model(monkeypatch):
 
 def test_an_employee_out_of_time_is_retried_with_the_other_encoding(monkeypatch):
     """first_roster: an employee whose model has no roster in its share (here forced:
-    employee A's pattern-encoded model always fails) is retried with RETRY_RUNS, and
-    the roster is still complete and legal (Instance1, every employee works)."""
+    employee A's pattern-encoded model always fails) is retried with RETRY_RUNS, for
+    at most RETRY_SHARES shares (here one: 20 s for 4 rounds of two is a 5 s share,
+    against half the time left, about 10 s), and the roster is still complete and
+    legal (Instance1, every employee works)."""
     import time
 
     from rota.solve.nrp import staff
 
     whole = staff._solve_staff
     asked: list[tuple[str, str]] = []
+    limits: list[float] = []
 
     def a_fails(inst, who, around, *, runs, **kwargs):  # noqa: ANN001, ANN003, ANN202
         asked.extend((e, runs) for e in who)
+        if who == {"A"}:
+            limits.append(kwargs["limit"])
         if who == {"A"} and runs != staff.RETRY_RUNS:
             return None
         return whole(inst, who, around, runs=runs, **kwargs)
 
     monkeypatch.setattr(staff, "_solve_staff", a_fails)
+    monkeypatch.setattr(staff, "RETRY_SHARES", 1)
     inst = read_instance(NRP / "Instance1.txt")
     roster = staff.first_roster(inst, deadline=time.monotonic() + 20, workers=2, seed=0)
     assert roster is not None and evaluate(inst, roster)[1] == []
     assert ("A", "patterns") in asked and ("A", staff.RETRY_RUNS) in asked
+    share, retry = limits
+    assert 4.5 < share <= 5.0 and retry <= share
     assert {e for e, _d in roster} == {e.id for e in inst.employees}
 
 
