@@ -552,7 +552,7 @@ def bench() -> None:
     default="auto",
     show_default=True,
     help="After a first roster, search neighbourhoods of it (staff, days, both) instead "
-    "of solving the full model for the whole time; auto: on from 3,000 shift options or 42 days. "
+    "of solving the full model for the whole time; auto: on from 2,000 shift options or 42 days. "
     "Horizons of 182 days or more always build the roster employee by employee and "
     "search neighbourhoods of whole employees (no full model, no bound).",
 )

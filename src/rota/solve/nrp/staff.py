@@ -84,7 +84,7 @@ def first_roster(inst: Instance, *, deadline: float, workers: int, seed: int,
                 batch,
             ))  # fmt: skip
             for k, f in enumerate(found):
-                if f is None:  # out of its share: half the rest, with the other encoding
+                if f is None:  # out of its share: RETRY_SHARES more, with the other encoding
                     found[k] = _solve_staff(
                         inst, {batch[k]}, base,
                         limit=min((deadline - time.monotonic()) / 2, RETRY_SHARES * limit),
