@@ -124,7 +124,7 @@ def test_instance1_is_solved_to_its_proven_optimum(tmp_path):
                                   "60", "--out", str(out)])  # fmt: skip
     assert r.exit_code == 0, r.output
     line = next(x for x in r.output.splitlines() if x.startswith("Instance1 "))
-    assert line.split()[3:6] == ["607", "607", "OPTIMAL"]
+    assert line.split()[3:7] == ["607", "607", "cp-sat", "OPTIMAL"]
     assert best_known()["Instance1"]["best_known_objective"] == "607"
     text = (out / "Instance1.roster.csv").read_text()
     assert text.startswith("employee,day,shift\n")
@@ -391,3 +391,54 @@ def test_long_horizons_search_neighbourhoods_whatever_their_size(monkeypatch):
     monkeypatch.setattr(solve, "LNS_MIN_DAYS", 28)
     r = solve.solve_instance(inst, time_limit=3, workers=2)
     assert searched and evaluate(inst, r.roster) == (r.objective, [])
+
+
+def test_column_generation_bounds_and_starts_the_search(monkeypatch):
+    """Column generation on Instance1 (optimum 607): its bound (558, measured) is at most
+    the optimum; the dive's roster is legal; solve_instance with the search starts from it,
+    reports the bound as the LP's, and stops as proven optimal once it meets it."""
+    import time
+
+    from rota.solve.nrp import solve
+    from rota.solve.nrp.columns import column_start
+
+    inst = read_instance(NRP / "Instance1.txt")
+    now = time.monotonic()
+    out = column_start(inst, generate_until=now + 20, dive_until=now + 30, workers=2, seed=0)
+    assert out is not None
+    roster, bound = out
+    penalty, broken = evaluate(inst, roster)
+    assert broken == [] and bound is not None
+    assert 550 <= bound <= 607 <= penalty
+    r = solve.solve_instance(inst, time_limit=8, workers=2, lns=True)
+    assert r.bound_by == "lp" and r.bound is not None and r.bound <= 607
+    assert evaluate(inst, r.roster) == (r.objective, [])
+    assert (r.status == "OPTIMAL") == (r.objective <= r.bound)
+    # beyond CG_MAX_DAYS the search starts from the full model, whose bound is CP-SAT's
+    monkeypatch.setattr(solve, "CG_MAX_DAYS", 7)
+    r = solve.solve_instance(inst, time_limit=4, workers=2, lns=True)
+    assert r.bound_by == "cp-sat" and evaluate(inst, r.roster) == (r.objective, [])
+
+
+def test_pricing_bound_holds_against_every_roster_of_an_employee(tmp_path):
+    """One employee's pricing on the tiny instance, with duals that do not round evenly:
+    its bound is at most (cost - duals covered) of every legal roster of theirs
+    (enumerated by brute force and checked with the evaluator), and equals the best."""
+    from rota.solve.nrp.columns import Pricing
+
+    inst = read_instance(tiny(tmp_path))
+    duals = {(d, t): 1 / 3 + d * 0.123457 for d in range(7) for t in ("D", "L")}
+    pricing = Pricing(inst)
+    priced = pricing("A", duals)
+    assert priced.bound is not None and priced.columns
+    best = None
+    others = {}  # B off: only A's rules matter for legality
+    for days in itertools.product((None, "D", "L"), repeat=7):
+        mine = {("A", d): t for d, t in enumerate(days) if t}
+        if any(msg.startswith("A") or "A " in msg for msg in evaluate(inst, mine | others)[1]):
+            continue
+        column = frozenset((d, t) for (_e, d), t in mine.items())
+        value = pricing.cost("A", column) - sum(duals[c] for c in column)
+        best = value if best is None else min(best, value)
+    assert best is not None
+    assert priced.bound <= best + 1e-9 and priced.bound >= best - 1e-3

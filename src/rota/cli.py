@@ -577,7 +577,7 @@ def bench_nrp(
     except InputError as exc:
         _fail(exc)
     head = (
-        f"{'instance':<11}{'staff':>6}{'days':>6}{'objective':>11}{'bound':>11}"
+        f"{'instance':<11}{'staff':>6}{'days':>6}{'objective':>11}{'bound':>11}{'by':>7}"
         f"{'status':>10}{'seconds':>9}{'best':>8}{'gap':>8}{'limit':>7}"
     )
     click.echo(head)
@@ -608,9 +608,9 @@ def bench_nrp(
             if known:
                 gap = f"{(r.objective - int(known)) / int(known):.1%}"
         obj = "-" if r.objective is None else str(r.objective)
-        bound = "-" if r.bound is None else f"{r.bound:.0f}"
+        bound, by = ("-", "-") if r.bound is None else (f"{r.bound:.0f}", r.bound_by)
         click.echo(
-            f"{inst.name:<11}{len(inst.employees):>6}{inst.days:>6}{obj:>11}{bound:>11}"
+            f"{inst.name:<11}{len(inst.employees):>6}{inst.days:>6}{obj:>11}{bound:>11}{by:>7}"
             f"{r.status:>10}{r.seconds:>9.1f}{known:>8}{gap:>8}{time_limit:>7g}"
         )
     sys.exit(EXIT_VIOLATION if failed else EXIT_OK)

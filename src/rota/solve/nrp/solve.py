@@ -3,6 +3,7 @@ roster; or, for half-year horizons, employee by employee with no whole model."""
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ from ortools.sat.python import cp_model
 
 from rota.nrp.instance import Instance, Roster, evaluate
 from rota.solve.core.lns import resolve, values_of
+from rota.solve.nrp.columns import column_start
 from rota.solve.nrp.model import RUNS, build
 from rota.solve.nrp.neighbourhoods import (
     LNS_FIRST_SHARE,
@@ -26,6 +28,10 @@ STAFF_ONLY_DAYS = 182  # from half a year on, no whole model (Instances 20-24: i
 # whole employees on models of their own beat those re-solving a copy of it)
 SEARCH_RESERVE = 0.1  # share of the time a first roster built employee by employee
 # leaves to the search after it
+CG_MAX_DAYS = 28  # up to four weeks, the search starts from column generation (its
+# bound, and a dive's roster) instead of the full model (measured on Instances 7-12)
+CG_SHARE = 0.3  # share of the time for generating columns (it stops when converged)
+DIVE_SHARE = 0.6  # ... and until this share of the time, diving for a roster
 
 
 @dataclass
@@ -36,18 +42,21 @@ class NrpResult:
     seconds: float
     roster: Roster
     first_seconds: float | None = None
+    bound_by: str = "cp-sat"  # "lp": column generation's Lagrangian bound
 
 
 def solve_instance(inst: Instance, *, time_limit: float = 60, workers: int = 2,
                    seed: int = 0, subsolvers: list[str] | None = None,
                    runs: str = RUNS[0], lns: bool | None = None) -> NrpResult:  # fmt: skip
     """Solve an instance within `time_limit` seconds (wall clock, build included). With
-    `lns`: the full model for a tenth of the time (its bound is the one reported), then
-    neighbourhoods of its best roster, or of a roster built employee by employee
-    (first_roster) if it has none by then; without, the full model for the whole time;
-    None: from LNS_MIN_OPTIONS shift options or LNS_MIN_DAYS days on. From
-    STAFF_ONLY_DAYS on, no whole model: first_roster, then staff neighbourhoods (no
-    bound)."""
+    `lns`: up to CG_MAX_DAYS days, column generation (its Lagrangian bound is the one
+    reported, `bound_by` "lp") and a dive's roster, then neighbourhoods of it until the
+    bound or the time; longer, the full model for a tenth of the time (its bound is the
+    one reported), then neighbourhoods of its best roster, or of a roster built employee
+    by employee (first_roster) if it has none by then. Without `lns`, the full model
+    for the whole time; None: `lns` from LNS_MIN_OPTIONS shift options or LNS_MIN_DAYS
+    days on. From STAFF_ONLY_DAYS on, no whole model: first_roster, then staff
+    neighbourhoods (no bound)."""
     t0 = time.monotonic()
     deadline = t0 + time_limit - 0.5
     if inst.days >= STAFF_ONLY_DAYS:
@@ -56,6 +65,11 @@ def solve_instance(inst: Instance, *, time_limit: float = 60, workers: int = 2,
     if lns is None:
         lns = len(x) >= LNS_MIN_OPTIONS or inst.days >= LNS_MIN_DAYS
     span = deadline - time.monotonic()
+    if lns and inst.days <= CG_MAX_DAYS:
+        out = _solve_by_columns(inst, m, x, t0, deadline, span, workers=workers, seed=seed,
+                                runs=runs)  # fmt: skip
+        if out is not None:
+            return out
     first: list[float] = []
     solver = cp_model.CpSolver()
 
@@ -100,6 +114,39 @@ def solve_instance(inst: Instance, *, time_limit: float = 60, workers: int = 2,
         status = cp_model.OPTIMAL if objective <= bound else cp_model.FEASIBLE
     return NrpResult(status.name, objective, bound, time.monotonic() - t0, roster_of(x, values),
                      first[0] if first else None)  # fmt: skip
+
+
+def _solve_by_columns(inst: Instance, m: cp_model.CpModel, x: dict, t0: float,
+                      deadline: float, span: float, *, workers: int, seed: int,
+                      runs: str) -> NrpResult | None:  # fmt: skip
+    """Column generation for its bound and a dive's roster (solve/nrp/columns.py), then
+    the neighbourhood search from it, which stops at the bound. None if some employee
+    had no roster of their own in time (the caller then starts from the full model)."""
+    start = time.monotonic()
+    out = column_start(inst, generate_until=start + CG_SHARE * span,
+                       dive_until=start + DIVE_SHARE * span, workers=workers, seed=seed,
+                       runs=runs)  # fmt: skip
+    if out is None:
+        return None
+    roster, lp_bound = out
+    first = time.monotonic() - t0
+    values = [0] * len(m.proto.variables)
+    for (e, d, t), v in x.items():
+        values[v.index] = int(roster.get((e, d)) == t)
+    # every shift fixed: CP-SAT only sets the cover's slack variables
+    done = resolve(m, values, (v.index for v in x.values()),
+                   lambda s: configure(s, workers=1, seed=seed, time_limit=5.0))  # fmt: skip
+    if done is None:
+        return None
+    values, objective, _ = done
+    bound = None if lp_bound is None else math.ceil(lp_bound - 1e-6)
+    values, objective, _ = improve_by_neighbourhoods(
+        inst, m, x, values, objective, deadline=deadline, workers=workers, seed=seed,
+        bound=bound,
+    )  # fmt: skip
+    status = "OPTIMAL" if bound is not None and objective <= bound else "FEASIBLE"
+    return NrpResult(status, objective, bound, time.monotonic() - t0, roster_of(x, values),
+                     first, bound_by="lp")  # fmt: skip
 
 
 def _solve_by_staff(inst: Instance, t0: float, deadline: float, *, workers: int, seed: int,

@@ -1,0 +1,192 @@
+"""Column generation on a set-partitioning master, for any roster whose hard rules are
+each one block's (an employee's) and whose blocks are coupled only by soft cover.
+
+The master: each block takes one of its columns (a legal roster of its own, with its
+own cost); each row (a cover cell) needs some columns, with a cost per unit short
+(under) and per unit over. Its linear relaxation, over the columns found so far, is
+solved with GLOP; its duals price new columns (`price`, a block's own model with the
+duals on its cells), until no column has a negative reduced cost. Two things come of it:
+
+- a lower bound on the whole roster's cost (the Lagrangian bound: each block's best
+  column against the duals, plus the duals times the needs), valid after any round in
+  which every block was priced to optimality; on rostering it is far stronger than the
+  linear relaxation of the compact model (the relaxation of one employee's rules is
+  their convex hull of rosters, not the hull of each window);
+- a roster, by diving: fix the columns the relaxation takes (nearly) whole, generate
+  again, repeat; any column of each block makes a legal roster, so a dive stopped at
+  any point is completed by each block's largest share.
+
+This is the root of branch-and-price (the method that solved the Curtois & Qu
+instances to optimality), without the branching.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Hashable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from ortools.linear_solver import pywraplp
+
+Column = frozenset  # the row keys a column covers (once each)
+EPS = 1e-6
+
+
+@dataclass
+class Priced:
+    """What pricing one block returned: columns it found (with their costs), and a lower
+    bound on min over all its columns of (cost - the duals of the rows it covers), exact
+    when the block's model was solved to optimality (None: no bound)."""
+
+    columns: list[tuple[Column, float]] = field(default_factory=list)
+    bound: float | None = None
+
+
+Price = Callable[[Hashable, dict], Priced]
+
+
+class Master:
+    """The restricted master: `rows` maps a row key to (need, under cost, over cost)."""
+
+    def __init__(self, blocks: Sequence[Hashable], rows: dict[Hashable, tuple[int, int, int]]):
+        self.blocks = list(blocks)
+        self.rows = rows
+        self.lp = pywraplp.Solver.CreateSolver("GLOP")
+        inf = self.lp.infinity()
+        self.objective = self.lp.Objective()
+        self.objective.SetMinimization()
+        self.one = {b: self.lp.Constraint(1, 1) for b in self.blocks}
+        self.cover = {}
+        for key, (need, under, over) in rows.items():
+            c = self.lp.Constraint(need, need)
+            u, o = self.lp.NumVar(0, inf, ""), self.lp.NumVar(0, inf, "")
+            c.SetCoefficient(u, 1)
+            c.SetCoefficient(o, -1)
+            self.objective.SetCoefficient(u, under)
+            self.objective.SetCoefficient(o, over)
+            self.cover[key] = c
+        self.columns: dict[Hashable, dict[Column, tuple[float, pywraplp.Variable]]] = {
+            b: {} for b in self.blocks
+        }
+        self.fixed: dict[Hashable, Column] = {}
+        self.value: float | None = None
+        self.last: dict[Hashable, list[tuple[float, Column]]] = {}
+
+    def add(self, block: Hashable, column: Column, cost: float) -> bool:
+        """Add a column of `block`; False if it was there already at that cost or less
+        (at a higher cost, its cost is lowered: the same roster priced better)."""
+        if column in self.columns[block]:
+            known, v = self.columns[block][column]
+            if cost >= known:
+                return False
+            self.objective.SetCoefficient(v, cost)
+            self.columns[block][column] = (cost, v)
+            return True
+        v = self.lp.NumVar(0, 0 if block in self.fixed else self.lp.infinity(), "")
+        self.one[block].SetCoefficient(v, 1)
+        self.objective.SetCoefficient(v, cost)
+        for key in column:
+            if key in self.cover:
+                self.cover[key].SetCoefficient(v, 1)
+        self.columns[block][column] = (cost, v)
+        return True
+
+    def solve(self) -> tuple[float, dict, dict]:
+        """The relaxation's value, the row duals (clamped to [-over, under], where the
+        Lagrangian bound is valid) and the block duals."""
+        status = self.lp.Solve()
+        if status != pywraplp.Solver.OPTIMAL:
+            raise RuntimeError(f"the master's relaxation is not optimal ({status})")
+        self.value = self.objective.Value()
+        self.last = {
+            b: sorted(((v.solution_value(), col) for col, (_c, v) in cols.items()),
+                      key=lambda s: -s[0])
+            for b, cols in self.columns.items()
+        }  # fmt: skip
+        duals = {}
+        for key, c in self.cover.items():
+            _need, under, over = self.rows[key]
+            duals[key] = min(under, max(-over, c.dual_value()))
+        return self.value, duals, {b: c.dual_value() for b, c in self.one.items()}
+
+    def shares(self, block: Hashable) -> list[tuple[float, Column]]:
+        """The block's columns by their share in the last relaxation solved, largest
+        first (columns added since are not in it)."""
+        return self.last[block]
+
+    def fix(self, block: Hashable, column: Column) -> None:
+        """From now on `block` takes `column`."""
+        self.fixed[block] = column
+        for col, (_c, v) in self.columns[block].items():
+            v.SetUb(1 if col == column else 0)
+
+    def choice(self) -> dict[Hashable, Column]:
+        """A column for every block: the fixed one, or the largest share."""
+        if not self.last:
+            self.solve()
+        return {b: self.fixed.get(b) or self.shares(b)[0][1] for b in self.blocks}
+
+
+@dataclass
+class Generation:
+    """What `generate` did: the relaxation's last value, the best Lagrangian bound (None
+    if no round priced every block exactly), rounds, and whether it converged."""
+
+    value: float | None = None
+    bound: float | None = None
+    rounds: int = 0
+    converged: bool = False
+
+
+def generate(master: Master, price: Price, *, deadline: float, lanes: int = 1,
+             max_rounds: int | None = None) -> Generation:  # fmt: skip
+    """Rounds of: solve the relaxation, price every block not fixed (`lanes` at a time:
+    `price` must release the interpreter, as CP-SAT's solve does), add the columns with
+    a negative reduced cost; until none has one, `max_rounds`, or `deadline`."""
+    out = Generation()
+    rounds = 0
+    with ThreadPoolExecutor(max(1, lanes)) as pool:
+        while time.monotonic() < deadline and (max_rounds is None or rounds < max_rounds):
+            value, duals, ones = master.solve()
+            out.value = value
+            free = [b for b in master.blocks if b not in master.fixed]
+            priced = list(pool.map(lambda b, duals=duals: price(b, duals), free))
+            rounds += 1
+            out.rounds = rounds
+            if not master.fixed and all(p.bound is not None for p in priced):
+                lagrange = sum(p.bound for p in priced)  # type: ignore[misc]
+                lagrange += sum(duals[k] * need for k, (need, _u, _o) in master.rows.items())
+                out.bound = lagrange if out.bound is None else max(out.bound, lagrange)
+            added = 0
+            for b, p in zip(free, priced, strict=True):
+                for column, cost in p.columns:
+                    reduced = cost - sum(duals.get(k, 0.0) for k in column) - ones[b]
+                    if reduced < -EPS and master.add(b, column, cost):
+                        added += 1
+            if not added:
+                out.converged = True
+                out.value = master.solve()[0]
+                break
+    return out
+
+
+def dive(master: Master, price: Price, *, deadline: float, lanes: int = 1,
+         threshold: float = 0.6, rounds: int = 2) -> dict[Hashable, Column]:  # fmt: skip
+    """Fix every column the relaxation takes at `threshold` or more (at least the largest
+    share of any block not fixed), generate for up to `rounds` rounds, repeat until every
+    block is fixed or `deadline`; then each block's column (`Master.choice`)."""
+    while len(master.fixed) < len(master.blocks) and time.monotonic() < deadline:
+        if master.value is None:
+            master.solve()
+        free = [(s, b, col) for b in master.blocks if b not in master.fixed
+                for s, col in master.shares(b)[:1]]  # fmt: skip
+        take = [(b, col) for s, b, col in free if s >= threshold]
+        if not take:
+            _s, b, col = max(free, key=lambda f: f[0])
+            take = [(b, col)]
+        for b, col in take:
+            master.fix(b, col)
+        generate(master, price, deadline=deadline, lanes=lanes, max_rounds=rounds)
+        master.value = None
+    return master.choice()

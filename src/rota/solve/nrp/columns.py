@@ -1,0 +1,103 @@
+"""The benchmark by column generation (solve/core/columns.py): a lower bound, and a first
+roster by diving, for the neighbourhood search to start from. Each employee is a block;
+their columns are rosters of their own, priced on their own model (model.add_employee,
+all their hard rules) with the cover duals on their shifts. Measured in
+benchmarks/README.md, "Column generation, session 8".
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Hashable
+from concurrent.futures import ThreadPoolExecutor
+
+from ortools.sat.python import cp_model
+
+from rota.nrp.instance import Instance, Roster
+from rota.solve.core.columns import Column, Master, Priced, dive, generate
+from rota.solve.nrp.model import RUNS, add_employee
+from rota.solve.run import configure
+
+PRICE_SECONDS = 1.0  # one employee's pricing solve, at most
+PRICE_SCALE = 10_000  # duals are reals, CP-SAT's objective integral: scaled and rounded
+# (the rounding is accounted for in the bound, so the bound stays valid)
+DIVE_THRESHOLD = 0.6  # a dive fixes every employee whose largest share is at least this
+DIVE_ROUNDS = 2  # ... then generates for this many rounds before fixing more
+
+
+class Pricing:
+    """Each employee's own model, built once; `price` sets its objective to the request
+    costs less the duals of the cells it would cover, and solves it on one worker."""
+
+    def __init__(self, inst: Instance, runs: str = RUNS[0], seed: int = 0):
+        self.inst = inst
+        self.seed = seed
+        self.models = {}
+        self.const = {e.id: 0 for e in inst.employees}
+        self.request: dict[tuple[str, int, str], int] = {}
+        for eid, d, t, w in inst.on_requests:  # w if not granted: w - w * x
+            self.const[eid] += w
+            self.request[eid, d, t] = self.request.get((eid, d, t), 0) - w
+        for eid, d, t, w in inst.off_requests:
+            self.request[eid, d, t] = self.request.get((eid, d, t), 0) + w
+        for e in inst.employees:
+            m = cp_model.CpModel()
+            self.models[e.id] = (m, add_employee(m, inst, e, runs))
+        self.deadline = float("inf")
+
+    def cost(self, eid: str, column: Column) -> int:
+        """The requests' penalty of one employee's roster (a set of (day, shift))."""
+        return self.const[eid] + sum(self.request.get((eid, d, t), 0) for d, t in column)
+
+    def __call__(self, eid: Hashable, duals: dict) -> Priced:
+        m, x = self.models[eid]
+        coef, slack = {}, 0.0
+        for key in x:
+            _e, d, t = key
+            exact = self.request.get(key, 0) - duals.get((d, t), 0.0)
+            coef[key] = round(PRICE_SCALE * exact)
+            slack += min(0.0, exact - coef[key] / PRICE_SCALE)  # what rounding may hide
+        m.minimize(sum(c * x[k] for k, c in coef.items()))
+        solver = cp_model.CpSolver()
+        limit = min(PRICE_SECONDS, self.deadline - time.monotonic())
+        configure(solver, workers=1, seed=self.seed, time_limit=max(0.05, limit),
+                  extra={"linearization_level": 2})  # fmt: skip
+        found: list[Column] = []
+
+        class _Each(cp_model.CpSolverSolutionCallback):
+            def on_solution_callback(self) -> None:
+                found.append(frozenset((k[1], k[2]) for k, v in x.items() if self.boolean_value(v)))
+
+        status = solver.solve(m, _Each())
+        bound = None
+        if status == cp_model.OPTIMAL:
+            bound = solver.objective_value / PRICE_SCALE + slack + self.const[eid]
+        return Priced([(c, self.cost(eid, c)) for c in dict.fromkeys(found)], bound)  # type: ignore[arg-type]
+
+
+def column_start(inst: Instance, *, generate_until: float, dive_until: float, workers: int,
+                 seed: int, runs: str = RUNS[0]) -> tuple[Roster, float | None] | None:  # fmt: skip
+    """Generate columns until `generate_until` (or convergence), then dive until
+    `dive_until`. Returns (a legal roster, a lower bound on any roster's penalty or None)
+    or None if some employee has no roster of their own in time."""
+    pricing = Pricing(inst, runs, seed)
+    pricing.deadline = generate_until
+    master = Master([e.id for e in inst.employees], inst.cover)
+    # first columns: each employee's best roster with every cell wanted (worth its
+    # under-staffing weight), and with none wanted (their requests alone)
+    ids = [e.id for e in inst.employees]
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        for duals in ({k: float(w) for k, (_n, w, _o) in inst.cover.items()}, {}):
+            for eid, p in zip(
+                ids, pool.map(lambda eid, duals=duals: pricing(eid, duals), ids), strict=True
+            ):
+                if p.columns:
+                    master.add(eid, *p.columns[-1])
+    if any(not cols for cols in master.columns.values()):
+        return None
+    result = generate(master, pricing, deadline=generate_until, lanes=workers)
+    pricing.deadline = dive_until
+    chosen = dive(master, pricing, deadline=dive_until, lanes=workers,
+                  threshold=DIVE_THRESHOLD, rounds=DIVE_ROUNDS)  # fmt: skip
+    roster = {(eid, d): t for eid, col in chosen.items() for d, t in col}
+    return roster, result.bound
