@@ -21,6 +21,7 @@ from rota.solve.run import configure
 PRICE_SECONDS = 1.0  # one employee's pricing solve, at most
 PRICE_SCALE = 10_000  # duals are reals, CP-SAT's objective integral: scaled and rounded
 # (the rounding is accounted for in the bound, so the bound stays valid)
+PRICE_PARAMETERS = {"linearization_level": 2}  # one employee's model, as in staff.py
 DIVE_THRESHOLD = 0.6  # a dive fixes every employee whose largest share is at least this
 DIVE_ROUNDS = 2  # ... then generates for this many rounds before fixing more
 
@@ -61,7 +62,7 @@ class Pricing:
         solver = cp_model.CpSolver()
         limit = min(PRICE_SECONDS, self.deadline - time.monotonic())
         configure(solver, workers=1, seed=self.seed, time_limit=max(0.05, limit),
-                  extra={"linearization_level": 2})  # fmt: skip
+                  extra=PRICE_PARAMETERS)  # fmt: skip
         found: list[Column] = []
 
         class _Each(cp_model.CpSolverSolutionCallback):

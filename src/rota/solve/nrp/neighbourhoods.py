@@ -17,9 +17,10 @@ from rota.solve.run import configure
 
 # the neighbourhood search after the full solve (measured in benchmarks/README.md)
 # below this many (employee, day, shift) options the full model does better for the
-# whole time (Instances 1-7: it proves 1-6 optimal within 60 s, neighbourhoods do not;
-# Instance8, 2,158 options, 60 s: full model 1,522-1,524, the search 1,317-1,438)
-LNS_MIN_OPTIONS = 2000
+# whole time (Instances 1-6: it proves them optimal within 60 s, neighbourhoods do not;
+# Instance7, 1,248 options, 60 s: full model 1,066-1,068, the search from column
+# generation 1,057 twice; Instance8, 2,158: 1,503-1,616 against 1,306-1,323)
+LNS_MIN_OPTIONS = 1200
 LNS_MIN_DAYS = 42  # ... and from six weeks on, whatever the options (Instance16, 2,250
 # options over 56 days, at 600 s: full model 3,731, the search 3,237)
 LNS_FIRST_SHARE = 0.1  # share of the time limit for the full solve before it
