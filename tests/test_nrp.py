@@ -168,7 +168,7 @@ def test_every_runs_encoding_solves_instance2_to_its_optimum(tmp_path):
                                       "60", "--out", str(tmp_path), "--runs", runs])  # fmt: skip
         assert r.exit_code == 0, r.output
         row = r.output.splitlines()[1].split()
-        assert row[3] == "828" and row[5] == "OPTIMAL", r.output
+        assert row[3] == "828" and row[5:7] == ["cp-sat", "OPTIMAL"], r.output
 
 
 def test_resolve_holds_the_fixed_part_and_the_ceiling():
