@@ -28,8 +28,9 @@ STAFF_ONLY_DAYS = 182  # from half a year on, no whole model (Instances 20-24: i
 # whole employees on models of their own beat those re-solving a copy of it)
 SEARCH_RESERVE = 0.1  # share of the time a first roster built employee by employee
 # leaves to the search after it
-CG_MAX_DAYS = 28  # up to four weeks, the search starts from column generation (its
-# bound, and a dive's roster) instead of the full model (measured on Instances 7-12)
+CG_MAX_DAYS = 42  # up to six weeks, the search starts from column generation (its
+# bound, and a dive's roster) instead of the full model (Instances 7-12 at 60 s; 14 and
+# 15 at 600 s: 1,282 and 3,853 against 1,287-1,290 and 4,399)
 CG_MAX_STAFF = 60  # ... and up to 60 employees (Instance13, 120, at 60 s: 7,210 against
 # 4,918 from the full model, its rounds too slow to converge)
 CG_SHARE = 0.3  # share of the time for generating columns (it stops when converged)
