@@ -70,7 +70,6 @@ class Master:
             b: {} for b in self.blocks
         }
         self.fixed: dict[Hashable, Column] = {}
-        self.value: float | None = None
         self.last: dict[Hashable, list[tuple[float, Column]]] = {}
 
     def add(self, block: Hashable, column: Column, cost: float) -> bool:
@@ -98,7 +97,7 @@ class Master:
         status = self.lp.Solve()
         if status != pywraplp.Solver.OPTIMAL:
             raise RuntimeError(f"the master's relaxation is not optimal ({status})")
-        self.value = self.objective.Value()
+        value = self.objective.Value()
         self.last = {
             b: sorted(((v.solution_value(), col) for col, (_c, v) in cols.items()),
                       key=lambda s: -s[0])
@@ -108,7 +107,7 @@ class Master:
         for key, c in self.cover.items():
             _need, under, over = self.rows[key]
             duals[key] = min(under, max(-over, c.dual_value()))
-        return self.value, duals, {b: c.dual_value() for b, c in self.one.items()}
+        return value, duals, {b: c.dual_value() for b, c in self.one.items()}
 
     def shares(self, block: Hashable) -> list[tuple[float, Column]]:
         """The block's columns by their share in the last relaxation solved, largest
@@ -145,15 +144,13 @@ def generate(master: Master, price: Price, *, deadline: float, lanes: int = 1,
     `price` must release the interpreter, as CP-SAT's solve does), add the columns with
     a negative reduced cost; until none has one, `max_rounds`, or `deadline`."""
     out = Generation()
-    rounds = 0
     with ThreadPoolExecutor(max(1, lanes)) as pool:
-        while time.monotonic() < deadline and (max_rounds is None or rounds < max_rounds):
+        while time.monotonic() < deadline and (max_rounds is None or out.rounds < max_rounds):
             value, duals, ones = master.solve()
             out.value = value
             free = [b for b in master.blocks if b not in master.fixed]
             priced = list(pool.map(lambda b, duals=duals: price(b, duals), free))
-            rounds += 1
-            out.rounds = rounds
+            out.rounds += 1
             if not master.fixed and all(p.bound is not None for p in priced):
                 lagrange = sum(p.bound for p in priced)  # type: ignore[misc]
                 lagrange += sum(duals[k] * need for k, (need, _u, _o) in master.rows.items())
@@ -177,8 +174,7 @@ def dive(master: Master, price: Price, *, deadline: float, lanes: int = 1,
     share of any block not fixed), generate for up to `rounds` rounds, repeat until every
     block is fixed or `deadline`; then each block's column (`Master.choice`)."""
     while len(master.fixed) < len(master.blocks) and time.monotonic() < deadline:
-        if master.value is None:
-            master.solve()
+        master.solve()  # columns were added since the last solve
         free = [(s, b, col) for b in master.blocks if b not in master.fixed
                 for s, col in master.shares(b)[:1]]  # fmt: skip
         take = [(b, col) for s, b, col in free if s >= threshold]
@@ -188,5 +184,4 @@ def dive(master: Master, price: Price, *, deadline: float, lanes: int = 1,
         for b, col in take:
             master.fix(b, col)
         generate(master, price, deadline=deadline, lanes=lanes, max_rounds=rounds)
-        master.value = None
     return master.choice()

@@ -31,7 +31,6 @@ class Pricing:
     costs less the duals of the cells it would cover, and solves it on one worker."""
 
     def __init__(self, inst: Instance, runs: str = RUNS[0], seed: int = 0):
-        self.inst = inst
         self.seed = seed
         self.models = {}
         self.const = {e.id: 0 for e in inst.employees}
@@ -83,10 +82,10 @@ def column_start(inst: Instance, *, generate_until: float, dive_until: float, wo
     or None if some employee has no roster of their own in time."""
     pricing = Pricing(inst, runs, seed)
     pricing.deadline = generate_until
-    master = Master([e.id for e in inst.employees], inst.cover)
+    ids = [e.id for e in inst.employees]
+    master = Master(ids, inst.cover)
     # first columns: each employee's best roster with every cell wanted (worth its
     # under-staffing weight), and with none wanted (their requests alone)
-    ids = [e.id for e in inst.employees]
     with ThreadPoolExecutor(max(1, workers)) as pool:
         for duals in ({k: float(w) for k, (_n, w, _o) in inst.cover.items()}, {}):
             for eid, p in zip(

@@ -95,17 +95,11 @@ def solve_instance(inst: Instance, *, time_limit: float = 60, workers: int = 2,
         if roster is None:
             return NrpResult(status.name, None, None, time.monotonic() - t0, {})
         first.append(time.monotonic() - t0)
-        values = [0] * len(m.proto.variables)
-        for (e, d, t), v in x.items():
-            values[v.index] = int(roster.get((e, d)) == t)
-        left = max(0.5, deadline - time.monotonic())
-        out = resolve(
-            m, values, (v.index for v in x.values()),
-            lambda s: configure(s, workers=workers, seed=seed, time_limit=left),
-        )  # fmt: skip
+        out = _values_of_roster(m, x, roster, workers=workers, seed=seed,
+                                time_limit=max(0.5, deadline - time.monotonic()))  # fmt: skip
         if out is None:
             return NrpResult(status.name, None, None, time.monotonic() - t0, {})
-        values, objective, _ = out
+        values, objective = out
         status = cp_model.FEASIBLE
     else:
         return NrpResult(status.name, None, None, time.monotonic() - t0, {})
@@ -133,15 +127,10 @@ def _solve_by_columns(inst: Instance, m: cp_model.CpModel, x: dict, t0: float,
         return None
     roster, lp_bound = out
     first = time.monotonic() - t0
-    values = [0] * len(m.proto.variables)
-    for (e, d, t), v in x.items():
-        values[v.index] = int(roster.get((e, d)) == t)
-    # every shift fixed: CP-SAT only sets the cover's slack variables
-    done = resolve(m, values, (v.index for v in x.values()),
-                   lambda s: configure(s, workers=1, seed=seed, time_limit=5.0))  # fmt: skip
+    done = _values_of_roster(m, x, roster, workers=1, seed=seed, time_limit=5.0)
     if done is None:
         return None
-    values, objective, _ = done
+    values, objective = done
     bound = None if lp_bound is None else max(0, math.ceil(lp_bound - 1e-6))
     values, objective, _ = improve_by_neighbourhoods(
         inst, m, x, values, objective, deadline=deadline, workers=workers, seed=seed,
@@ -150,6 +139,23 @@ def _solve_by_columns(inst: Instance, m: cp_model.CpModel, x: dict, t0: float,
     status = "OPTIMAL" if bound is not None and objective <= bound else "FEASIBLE"
     return NrpResult(status, objective, bound, time.monotonic() - t0, roster_of(x, values),
                      first, bound_by="lp")  # fmt: skip
+
+
+def _values_of_roster(m: cp_model.CpModel, x: dict, roster: Roster, *, workers: int,
+                      seed: int, time_limit: float) -> tuple[list[int], int] | None:  # fmt: skip
+    """The model's values and objective for a legal roster: every shift fixed, CP-SAT
+    only sets the rest (the cover's slack, the runs' auxiliaries). None if it cannot."""
+    values = [0] * len(m.proto.variables)
+    for (e, d, t), v in x.items():
+        values[v.index] = int(roster.get((e, d)) == t)
+    done = resolve(
+        m, values, (v.index for v in x.values()),
+        lambda s: configure(s, workers=workers, seed=seed, time_limit=time_limit),
+    )  # fmt: skip
+    if done is None:
+        return None
+    values, objective, _ = done
+    return values, objective
 
 
 def _solve_by_staff(inst: Instance, t0: float, deadline: float, *, workers: int, seed: int,
