@@ -420,6 +420,18 @@ def test_column_generation_bounds_and_starts_the_search(monkeypatch):
     assert r.bound_by == "cp-sat" and evaluate(inst, r.roster) == (r.objective, [])
 
 
+def test_column_generation_chosen_by_days_staff_and_time_limit():
+    """Up to 56 days at any limit (Instance16, 56 days, 20 staff); 84 days only from a
+    300 s limit (Instance18, 84 days: its pricing too slow for a minute); never over 60
+    staff (Instance13, 120 staff) nor over 84 days (Instance20, 182)."""
+    from rota.solve.nrp.solve import by_columns
+
+    i16, i18, i13, i20 = (read_instance(NRP / f"Instance{n}.txt") for n in (16, 18, 13, 20))
+    assert by_columns(i16, 60) and by_columns(i16, 600)
+    assert not by_columns(i18, 60) and not by_columns(i18, 299) and by_columns(i18, 300)
+    assert not by_columns(i13, 600) and not by_columns(i20, 600)
+
+
 def test_pricing_bound_holds_against_every_roster_of_an_employee(tmp_path):
     """One employee's pricing on the tiny instance, with duals that do not round evenly:
     its bound is at most (cost - duals covered) of every legal roster of theirs

@@ -553,8 +553,8 @@ def bench() -> None:
     show_default=True,
     help="After a first roster, search neighbourhoods of it (staff, days, both) instead "
     "of solving the full model for the whole time; auto: on from 1,200 shift options or 42 days. "
-    "Up to 42 days and 60 staff the first roster and the bound come from column "
-    "generation (bound 'lp'). "
+    "Up to 56 days (84 with a time limit of 300 s or more) and 60 staff the first "
+    "roster and the bound come from column generation (bound 'lp'). "
     "Horizons of 182 days or more always build the roster employee by employee and "
     "search neighbourhoods of whole employees (no full model, no bound).",
 )

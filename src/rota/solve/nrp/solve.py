@@ -28,9 +28,13 @@ STAFF_ONLY_DAYS = 182  # from half a year on, no whole model (Instances 20-24: i
 # whole employees on models of their own beat those re-solving a copy of it)
 SEARCH_RESERVE = 0.1  # share of the time a first roster built employee by employee
 # leaves to the search after it
-CG_MAX_DAYS = 42  # up to six weeks, the search starts from column generation (its
+CG_MAX_DAYS = 56  # up to eight weeks, the search starts from column generation (its
 # bound, and a dive's roster) instead of the full model (Instances 7-12 at 60 s; 14 and
-# 15 at 600 s: 1,282 and 3,853 against 1,287-1,290 and 4,399)
+# 15 at 600 s: 1,282 and 3,853 against 1,287-1,290 and 4,399; 16 and 17 at 600 s: 3,225
+# and 5,752 against 3,237 and 5,768, at 60 s 3,230 and 5,778 against 3,448 and 6,112)
+CG_LONG_DAYS = 84  # ... and up to twelve weeks with a time limit from CG_LONG_SECONDS
+CG_LONG_SECONDS = 300  # (Instances 18 and 19 at 600 s: 4,463 and 3,316 against 4,874
+# and 3,423; at 60 s their pricing is too slow: 5,131 and 5,012 against 5,033 and 3,914)
 CG_MAX_STAFF = 60  # ... and up to 60 employees (Instance13, 120, at 60 s: 7,210 against
 # 4,918 from the full model, its rounds too slow to converge)
 CG_SHARE = 0.3  # share of the time for generating columns (it stops when converged)
@@ -52,9 +56,9 @@ def solve_instance(inst: Instance, *, time_limit: float = 60, workers: int = 2,
                    seed: int = 0, subsolvers: list[str] | None = None,
                    runs: str = RUNS[0], lns: bool | None = None) -> NrpResult:  # fmt: skip
     """Solve an instance within `time_limit` seconds (wall clock, build included). With
-    `lns`: up to CG_MAX_DAYS days and CG_MAX_STAFF employees, column generation (its
-    Lagrangian bound is the one reported, `bound_by` "lp") and a dive's roster, then
-    neighbourhoods of it until the bound or the time; otherwise the full model for a
+    `lns`: where `by_columns`, column generation (its Lagrangian bound is the one
+    reported, `bound_by` "lp") and a dive's roster, then neighbourhoods of it until the
+    bound or the time; otherwise the full model for a
     tenth of the time (its bound is the one reported), then neighbourhoods of its best
     roster, or of a roster built employee by employee (first_roster) if it has none by
     then. Without `lns`, the full model for the whole time; None: `lns` from
@@ -68,7 +72,7 @@ def solve_instance(inst: Instance, *, time_limit: float = 60, workers: int = 2,
     if lns is None:
         lns = len(x) >= LNS_MIN_OPTIONS or inst.days >= LNS_MIN_DAYS
     span = deadline - time.monotonic()
-    if lns and inst.days <= CG_MAX_DAYS and len(inst.employees) <= CG_MAX_STAFF:
+    if lns and by_columns(inst, time_limit):
         out = _solve_by_columns(inst, m, x, t0, deadline, span, workers=workers, seed=seed,
                                 runs=runs)  # fmt: skip
         if out is not None:
@@ -111,6 +115,13 @@ def solve_instance(inst: Instance, *, time_limit: float = 60, workers: int = 2,
         status = cp_model.OPTIMAL if objective <= bound else cp_model.FEASIBLE
     return NrpResult(status.name, objective, bound, time.monotonic() - t0, roster_of(x, values),
                      first[0] if first else None)  # fmt: skip
+
+
+def by_columns(inst: Instance, time_limit: float) -> bool:
+    """Whether the search starts from column generation: up to CG_MAX_STAFF employees,
+    and CG_MAX_DAYS days (CG_LONG_DAYS with a time limit from CG_LONG_SECONDS)."""
+    days = CG_LONG_DAYS if time_limit >= CG_LONG_SECONDS else CG_MAX_DAYS
+    return inst.days <= days and len(inst.employees) <= CG_MAX_STAFF
 
 
 def _solve_by_columns(inst: Instance, m: cp_model.CpModel, x: dict, t0: float,
