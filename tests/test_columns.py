@@ -7,7 +7,7 @@ import itertools
 import random
 import time
 
-from rota.solve.core.columns import Master, Priced, dive, generate
+from rota.solve.core.columns import Master, Priced, dive, generate, paced
 
 
 def pricer(columns: dict[str, list[tuple[frozenset, float]]]):  # noqa: ANN201
@@ -81,3 +81,36 @@ def test_bound_and_dive_against_brute_force():
             n = sum(1 for col in chosen.values() if key in col)
             cost += under * max(0, need - n) + over * max(0, n - need)
         assert cost >= best - 1e-6
+
+
+def test_dive_paced_to_end_in_time():
+    """`paced`: one block per pass until a pass is timed; then enough that the passes
+    left fit: 60 free, 2 s a pass, 100 s left: 50 passes, 2 each; 10 s left: 12 each;
+    1 s left: all 60. In a dive with time to spare and no share at the threshold (1.1:
+    none can be), four blocks are fixed one per pass, each with a column of its own."""
+
+    class Counting(Master):
+        def solve(self):  # noqa: ANN202
+            if not self.seen or self.seen[-1] != len(self.fixed):
+                self.seen.append(len(self.fixed))
+            return super().solve()
+
+    assert paced(60, None, 10) == 1 and paced(60, 2.0, 100) == 2
+    assert paced(60, 2.0, 10) == 12 and paced(60, 2.0, 1) == 60 and paced(3, 1.0, 100) == 1
+    rng = random.Random(3)
+    rows = {r: (1, 10, 2) for r in range(4)}
+    columns = {
+        b: [(frozenset(r for r in range(4) if rng.random() < 0.5), rng.randint(0, 9))
+            for _ in range(4)]
+        for b in "ABCD"
+    }  # fmt: skip
+    master = Counting(list(columns), rows)
+    master.seen = []
+    for b, cols in columns.items():
+        master.add(b, *cols[0])
+    generate(master, pricer(columns), deadline=time.monotonic() + 10)
+    master.seen = []
+    chosen = dive(master, pricer(columns), deadline=time.monotonic() + 100, threshold=1.1,
+                  rounds=1)  # fmt: skip
+    assert master.seen == [0, 1, 2, 3, 4]
+    assert all(chosen[b] in dict(columns[b]) for b in columns)

@@ -454,3 +454,28 @@ def test_pricing_bound_holds_against_every_roster_of_an_employee(tmp_path):
         best = value if best is None else min(best, value)
     assert best is not None
     assert priced.bound <= best + 1e-9 and priced.bound >= best - 1e-3
+
+
+def test_pricing_out_of_time_still_bounds(monkeypatch):
+    """One Instance18 employee (84 days) priced with a deterministic work limit too small
+    to prove the best (0.1, reproducible on any machine): a bound is still returned, the
+    one CP-SAT proved, below the best roster's reduced cost from a solve to optimality
+    and below every column it found; without it no round would give a bound."""
+    import random
+
+    from rota.solve.nrp import columns
+
+    inst = read_instance(NRP / "Instance18.txt")
+    rng = random.Random(1)
+    duals = {k: rng.uniform(0, w) for k, (_n, w, _o) in inst.cover.items()}
+    pricing = columns.Pricing(inst)
+    monkeypatch.setattr(columns, "PRICE_SECONDS", 60.0)
+    exact = pricing("C", duals).bound
+    monkeypatch.setattr(
+        columns, "PRICE_PARAMETERS", columns.PRICE_PARAMETERS | {"max_deterministic_time": 0.1}
+    )
+    short = pricing("C", duals)
+    assert exact is not None and short.bound is not None and short.columns
+    assert short.bound < exact - 1  # not proven best: the solver's bound, not its roster's
+    for column, cost in short.columns:
+        assert short.bound <= cost - sum(duals.get(k, 0.0) for k in column) + 1e-6

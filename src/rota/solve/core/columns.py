@@ -8,10 +8,10 @@ solved with GLOP; its duals price new columns (`price`, a block's own model with
 duals on its cells), until no column has a negative reduced cost. Two things come of it:
 
 - a lower bound on the whole roster's cost (the Lagrangian bound: each block's best
-  column against the duals, plus the duals times the needs), valid after any round in
-  which every block was priced to optimality; on rostering it is far stronger than the
-  linear relaxation of the compact model (the relaxation of one employee's rules is
-  their convex hull of rosters, not the hull of each window);
+  column against the duals, or a lower bound on it, plus the duals times the needs),
+  valid after any round in which every block's pricing gave a bound; on rostering it
+  is far stronger than the linear relaxation of the compact model (the relaxation of
+  one employee's rules is their convex hull of rosters, not the hull of each window);
 - a roster, by diving: fix the columns the relaxation takes (nearly) whole, generate
   again, repeat; any column of each block makes a legal roster, so a dive stopped at
   any point is completed by each block's largest share.
@@ -22,6 +22,7 @@ instances to optimality), without the branching.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -37,7 +38,8 @@ EPS = 1e-6
 class Priced:
     """What pricing one block returned: columns it found (with their costs), and a lower
     bound on min over all its columns of (cost - the duals of the rows it covers), exact
-    when the block's model was solved to optimality (None: no bound)."""
+    when the block's model was solved to optimality, else whatever its solver proved
+    (None: no bound)."""
 
     columns: list[tuple[Column, float]] = field(default_factory=list)
     bound: float | None = None
@@ -130,7 +132,8 @@ class Master:
 @dataclass
 class Generation:
     """What `generate` did: the relaxation's last value, the best Lagrangian bound (None
-    if no round priced every block exactly), rounds, and whether it converged."""
+    if no round had a bound from every block's pricing), rounds, and whether it
+    converged."""
 
     value: float | None = None
     bound: float | None = None
@@ -168,20 +171,34 @@ def generate(master: Master, price: Price, *, deadline: float, lanes: int = 1,
     return out
 
 
+def paced(free: int, last: float | None, left: float) -> int:
+    """How many of `free` blocks a dive's pass fixes at least, for the dive to end by
+    its deadline: one, or, once a pass has taken `last` seconds and `left` remain, an
+    even share of them over the passes that still fit."""
+    if last is None or last <= 0:
+        return 1
+    return max(1, math.ceil(free / max(1.0, left / last)))
+
+
 def dive(master: Master, price: Price, *, deadline: float, lanes: int = 1,
          threshold: float = 0.6, rounds: int = 2) -> dict[Hashable, Column]:  # fmt: skip
-    """Fix every column the relaxation takes at `threshold` or more (at least the largest
-    share of any block not fixed), generate for up to `rounds` rounds, repeat until every
-    block is fixed or `deadline`; then each block's column (`Master.choice`)."""
+    """Fix every column the relaxation takes at `threshold` or more (and at least the
+    largest shares of as many blocks as `paced` says, so that the dive ends in time),
+    generate for up to `rounds` rounds, repeat until every block is fixed or
+    `deadline`; then each block's column (`Master.choice`: a block still free takes its
+    largest share)."""
+    last = None
     while len(master.fixed) < len(master.blocks) and time.monotonic() < deadline:
+        began = time.monotonic()
         master.solve()  # columns were added since the last solve
         free = [(s, b, col) for b in master.blocks if b not in master.fixed
                 for s, col in master.shares(b)[:1]]  # fmt: skip
         take = [(b, col) for s, b, col in free if s >= threshold]
-        if not take:
-            _s, b, col = max(free, key=lambda f: f[0])
-            take = [(b, col)]
+        most = paced(len(free), last, deadline - began)
+        if len(take) < most:
+            take = [(b, col) for _s, b, col in sorted(free, key=lambda f: -f[0])[:most]]
         for b, col in take:
             master.fix(b, col)
         generate(master, price, deadline=deadline, lanes=lanes, max_rounds=rounds)
+        last = time.monotonic() - began
     return master.choice()

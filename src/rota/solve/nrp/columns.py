@@ -7,6 +7,7 @@ benchmarks/README.md, "Column generation, session 8".
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Hashable
 from concurrent.futures import ThreadPoolExecutor
@@ -72,6 +73,9 @@ class Pricing:
         bound = None
         if status == cp_model.OPTIMAL:
             bound = solver.objective_value / PRICE_SCALE + slack + self.const[eid]
+        elif status == cp_model.FEASIBLE and math.isfinite(solver.best_objective_bound):
+            # out of time: the bound CP-SAT proved on this model still bounds the Lagrangian
+            bound = solver.best_objective_bound / PRICE_SCALE + slack + self.const[eid]
         return Priced([(c, self.cost(eid, c)) for c in dict.fromkeys(found)], bound)  # type: ignore[arg-type]
 
 
