@@ -13,8 +13,9 @@ duals on its cells), until no column has a negative reduced cost. Two things com
   is far stronger than the linear relaxation of the compact model (the relaxation of
   one employee's rules is their convex hull of rosters, not the hull of each window);
 - a roster, by diving: fix the columns the relaxation takes (nearly) whole, generate
-  again, repeat; any column of each block makes a legal roster, so a dive stopped at
-  any point is completed by each block's largest share.
+  again, repeat, paced to fix every block by its deadline; any column of each block
+  makes a legal roster, so a dive stopped at any point is completed by each block's
+  largest share.
 
 This is the root of branch-and-price (the method that solved the Curtois & Qu
 instances to optimality), without the branching.
