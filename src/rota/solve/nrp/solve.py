@@ -33,8 +33,9 @@ CG_MAX_DAYS = 56  # up to eight weeks, the search starts from column generation 
 # 15 at 600 s: 1,282 and 3,853 against 1,287-1,290 and 4,399; 16 and 17 at 600 s: 3,225
 # and 5,752 against 3,237 and 5,768, at 60 s 3,230 and 5,778 against 3,448 and 6,112)
 CG_LONG_DAYS = 84  # ... and up to twelve weeks with a time limit from CG_LONG_SECONDS
-CG_LONG_SECONDS = 300  # (Instances 18 and 19 at 600 s: 4,463 and 3,316 against 4,874
-# and 3,423; at 60 s their pricing is too slow: 5,131 and 5,012 against 5,033 and 3,914)
+CG_LONG_SECONDS = 300  # (Instances 18 and 19 at 600 s: 4,463 and 3,316, 3,225 with the
+# paced dive, against 4,874 and 3,423; at 60 s their pricing is too slow: 5,131 and
+# 5,012 against 5,033 and 3,914)
 CG_MAX_STAFF = 60  # ... and up to 60 employees (Instance13, 120, at 60 s: 7,210 against
 # 4,918 from the full model, its rounds too slow to converge)
 CG_SHARE = 0.3  # share of the time for generating columns (it stops when converged)
