@@ -70,11 +70,11 @@ class Pricing:
                 found.append(frozenset((k[1], k[2]) for k, v in x.items() if self.boolean_value(v)))
 
         status = solver.solve(m, _Each())
-        bound = None
-        if status == cp_model.OPTIMAL:
-            bound = solver.objective_value / PRICE_SCALE + slack + self.const[eid]
-        elif status == cp_model.FEASIBLE and math.isfinite(solver.best_objective_bound):
-            # out of time: the bound CP-SAT proved on this model still bounds the Lagrangian
+        bound = None  # what CP-SAT proved: the best itself when optimal; out of time, a
+        # lower bound on it, which still bounds the Lagrangian
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and math.isfinite(
+            solver.best_objective_bound
+        ):
             bound = solver.best_objective_bound / PRICE_SCALE + slack + self.const[eid]
         return Priced([(c, self.cost(eid, c)) for c in dict.fromkeys(found)], bound)  # type: ignore[arg-type]
 

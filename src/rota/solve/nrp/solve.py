@@ -59,12 +59,12 @@ def solve_instance(inst: Instance, *, time_limit: float = 60, workers: int = 2,
     """Solve an instance within `time_limit` seconds (wall clock, build included). With
     `lns`: where `by_columns`, column generation (its Lagrangian bound is the one
     reported, `bound_by` "lp") and a dive's roster, then neighbourhoods of it until the
-    bound or the time; otherwise the full model for a
-    tenth of the time (its bound is the one reported), then neighbourhoods of its best
-    roster, or of a roster built employee by employee (first_roster) if it has none by
-    then. Without `lns`, the full model for the whole time; None: `lns` from
-    LNS_MIN_OPTIONS shift options or LNS_MIN_DAYS days on. From STAFF_ONLY_DAYS on, no
-    whole model: first_roster, then staff neighbourhoods (no bound)."""
+    bound or the time; otherwise the full model for a tenth of the time (its bound is
+    the one reported), then neighbourhoods of its best roster, or of a roster built
+    employee by employee (first_roster) if it has none by then. Without `lns`, the full
+    model for the whole time; None: `lns` from LNS_MIN_OPTIONS shift options or
+    LNS_MIN_DAYS days on. From STAFF_ONLY_DAYS on, no whole model: first_roster, then
+    staff neighbourhoods (no bound)."""
     t0 = time.monotonic()
     deadline = t0 + time_limit - 0.5
     if inst.days >= STAFF_ONLY_DAYS:
