@@ -35,6 +35,17 @@ def brute(columns: dict, rows: dict) -> float:
     return best
 
 
+def problem(rng: random.Random) -> tuple[dict, dict]:
+    """A random small problem: 4 rows, 3 blocks (A, B, C) of 5 columns each."""
+    rows = {r: (rng.randint(0, 2), rng.randint(1, 20), rng.randint(0, 5)) for r in range(4)}
+    columns = {
+        b: [(frozenset(r for r in range(4) if rng.random() < 0.5), rng.randint(0, 9))
+            for _ in range(5)]
+        for b in "ABC"
+    }  # fmt: skip
+    return rows, columns
+
+
 def test_hand_worked_generation_and_dive():
     """Two employees, two cells needing one each (10 per unit short, 5 over). A's
     columns: cell 1 (cost 0) or cell 2 (cost 1); B's: either, cost 0. Started from both
@@ -59,12 +70,7 @@ def test_bound_and_dive_against_brute_force():
     choice is one column per block, of its own, at least the best."""
     rng = random.Random(7)
     for _ in range(20):
-        rows = {r: (rng.randint(0, 2), rng.randint(1, 20), rng.randint(0, 5)) for r in range(4)}
-        columns = {
-            b: [(frozenset(r for r in range(4) if rng.random() < 0.5), rng.randint(0, 9))
-                for _ in range(5)]
-            for b in "ABC"
-        }  # fmt: skip
+        rows, columns = problem(rng)
         best = brute(columns, rows)
         master = Master(list(columns), rows)
         for b, cols in columns.items():
@@ -81,6 +87,31 @@ def test_bound_and_dive_against_brute_force():
             n = sum(1 for col in chosen.values() if key in col)
             cost += under * max(0, need - n) + over * max(0, n - need)
         assert cost >= best - 1e-6
+
+
+def test_generation_in_parts_converges_to_the_same_relaxation():
+    """Pricing one of 2 or 3 parts of the blocks a round, generation converges to the
+    relaxation that pricing them all reaches, with the bound equal to it; one round of
+    one part of three gives no bound (the other blocks were not priced against its
+    duals)."""
+    rng = random.Random(11)
+    for _ in range(20):
+        rows, columns = problem(rng)
+        values = []
+        for parts in (1, 2, 3):
+            master = Master(list(columns), rows)
+            for b, cols in columns.items():
+                master.add(b, *cols[0])
+            g = generate(master, pricer(columns), deadline=time.monotonic() + 10, parts=parts)
+            assert g.converged and g.bound is not None and abs(g.bound - g.value) < 1e-6
+            values.append(g.value)
+        assert max(values) - min(values) < 1e-6
+        master = Master(list(columns), rows)
+        for b, cols in columns.items():
+            master.add(b, *cols[0])
+        g = generate(master, pricer(columns), deadline=time.monotonic() + 10, parts=3,
+                     max_rounds=1)  # fmt: skip
+        assert g.rounds == 1 and g.bound is None
 
 
 def test_dive_paced_to_end_in_time():

@@ -143,32 +143,51 @@ class Generation:
 
 
 def generate(master: Master, price: Price, *, deadline: float, lanes: int = 1,
-             max_rounds: int | None = None) -> Generation:  # fmt: skip
-    """Rounds of: solve the relaxation, price every block not fixed (`lanes` at a time:
-    `price` must release the interpreter, as CP-SAT's solve does), add the columns with
-    a negative reduced cost; until none has one, `max_rounds`, or `deadline`."""
+             max_rounds: int | None = None, parts: int = 1) -> Generation:  # fmt: skip
+    """Rounds of: price the blocks not fixed (`lanes` at a time: `price` must release
+    the interpreter, as CP-SAT's solve does) against the relaxation's duals, add the
+    columns with a negative reduced cost, solve the relaxation again if any was added;
+    until every block is priced with none added against the same duals (converged),
+    `max_rounds`, or `deadline`. With `parts` > 1, a round prices only the next of that
+    many parts of the blocks, so each part is priced against the duals its predecessors'
+    columns made (fewer pricing solves to converge); the Lagrangian bound then comes
+    only from `parts` rounds in a row against the same duals (at convergence)."""
     out = Generation()
+    value, duals, ones = master.solve()
+    bounds: dict[Hashable, float | None] = {}  # blocks priced against these duals
+    quiet: set[Hashable] = set()  # ... that added nothing
+    turn = 0
     with ThreadPoolExecutor(max(1, lanes)) as pool:
         while time.monotonic() < deadline and (max_rounds is None or out.rounds < max_rounds):
-            value, duals, ones = master.solve()
-            out.value = value
             free = [b for b in master.blocks if b not in master.fixed]
-            priced = list(pool.map(lambda b, duals=duals: price(b, duals), free))
+            size = math.ceil(len(free) / max(1, parts))
+            part = [free[(turn + i) % len(free)] for i in range(size)]
+            turn = (turn + size) % max(1, len(free))
+            priced = list(pool.map(lambda b, duals=duals: price(b, duals), part))
             out.rounds += 1
-            if not master.fixed and all(p.bound is not None for p in priced):
-                lagrange = sum(p.bound for p in priced)  # type: ignore[misc]
-                lagrange += sum(duals[k] * need for k, (need, _u, _o) in master.rows.items())
-                out.bound = lagrange if out.bound is None else max(out.bound, lagrange)
             added = 0
-            for b, p in zip(free, priced, strict=True):
+            for b, p in zip(part, priced, strict=True):
+                bounds[b] = p.bound
+                mine = 0
                 for column, cost in p.columns:
                     reduced = cost - sum(duals.get(k, 0.0) for k in column) - ones[b]
                     if reduced < -EPS and master.add(b, column, cost):
-                        added += 1
-            if not added:
+                        mine += 1
+                if not mine:
+                    quiet.add(b)
+                added += mine
+            if not master.fixed and len(bounds) == len(free):
+                if all(v is not None for v in bounds.values()):
+                    lagrange = sum(bounds.values())  # type: ignore[arg-type]
+                    lagrange += sum(duals[k] * need for k, (need, _u, _o) in master.rows.items())
+                    out.bound = lagrange if out.bound is None else max(out.bound, lagrange)
+            if added:
+                value, duals, ones = master.solve()
+                bounds, quiet = {}, set()
+            elif len(quiet) == len(free):
                 out.converged = True
-                out.value = master.solve()[0]
                 break
+    out.value = value
     return out
 
 

@@ -23,6 +23,8 @@ PRICE_SECONDS = 1.0  # one employee's pricing solve, at most
 PRICE_SCALE = 10_000  # duals are reals, CP-SAT's objective integral: scaled and rounded
 # (the rounding is accounted for in the bound, so the bound stays valid)
 PRICE_PARAMETERS = {"linearization_level": 2}  # one employee's model, as in staff.py
+CG_PARTS = 4  # generation prices a quarter of the employees a round (core.columns.generate;
+# Instance12 converges in 41 s instead of 52, Instance8 in 25 s instead of 30)
 DIVE_THRESHOLD = 0.6  # a dive fixes every employee whose largest share is at least this
 DIVE_ROUNDS = 2  # ... then generates for this many rounds before fixing more
 
@@ -99,9 +101,15 @@ def column_start(inst: Instance, *, generate_until: float, dive_until: float, wo
                     master.add(eid, *p.columns[-1])
     if any(not cols for cols in master.columns.values()):
         return None
-    result = generate(master, pricing, deadline=generate_until, lanes=workers)
+    result = generate(master, pricing, deadline=generate_until, lanes=workers, parts=CG_PARTS)
     pricing.deadline = dive_until
+    bound = result.bound
+    if not result.converged:  # a bound needs every employee priced against the same
+        # duals: one round of them all, on the dive's time
+        closing = generate(master, pricing, deadline=dive_until, lanes=workers, max_rounds=1)
+        if closing.bound is not None:
+            bound = closing.bound if bound is None else max(bound, closing.bound)
     chosen = dive(master, pricing, deadline=dive_until, lanes=workers,
                   threshold=DIVE_THRESHOLD, rounds=DIVE_ROUNDS)  # fmt: skip
     roster = {(eid, d): t for eid, col in chosen.items() for d, t in col}
-    return roster, result.bound
+    return roster, bound
