@@ -9,7 +9,7 @@ duals on its cells), until no column has a negative reduced cost. Two things com
 
 - a lower bound on the whole roster's cost (the Lagrangian bound: each block's best
   column against the duals, or a lower bound on it, plus the duals times the needs),
-  valid after any round in which every block's pricing gave a bound; on rostering it
+  valid once every block's pricing against the same duals gave a bound; on rostering it
   is far stronger than the linear relaxation of the compact model (the relaxation of
   one employee's rules is their convex hull of rosters, not the hull of each window);
 - a roster, by diving: fix the columns the relaxation takes (nearly) whole, generate

@@ -83,9 +83,10 @@ class Pricing:
 
 def column_start(inst: Instance, *, generate_until: float, dive_until: float, workers: int,
                  seed: int, runs: str = RUNS[0]) -> tuple[Roster, float | None] | None:  # fmt: skip
-    """Generate columns until `generate_until` (or convergence), then dive until
-    `dive_until`. Returns (a legal roster, a lower bound on any roster's penalty or None)
-    or None if some employee has no roster of their own in time."""
+    """Generate columns until `generate_until` (or convergence; if not converged, one
+    more round of every employee for a bound), then dive until `dive_until`. Returns
+    (a legal roster, a lower bound on any roster's penalty or None) or None if some
+    employee has no roster of their own in time."""
     pricing = Pricing(inst, runs, seed)
     pricing.deadline = generate_until
     ids = [e.id for e in inst.employees]
