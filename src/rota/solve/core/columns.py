@@ -154,8 +154,8 @@ def generate(master: Master, price: Price, *, deadline: float, lanes: int = 1,
     only from `parts` rounds in a row against the same duals (at convergence)."""
     out = Generation()
     value, duals, ones = master.solve()
-    bounds: dict[Hashable, float | None] = {}  # blocks priced against these duals
-    quiet: set[Hashable] = set()  # ... that added nothing
+    bounds: dict[Hashable, float | None] = {}  # blocks priced against these duals (and,
+    # as any column added changes them, none of which added a column)
     turn = 0
     with ThreadPoolExecutor(max(1, lanes)) as pool:
         while time.monotonic() < deadline and (max_rounds is None or out.rounds < max_rounds):
@@ -168,23 +168,19 @@ def generate(master: Master, price: Price, *, deadline: float, lanes: int = 1,
             added = 0
             for b, p in zip(part, priced, strict=True):
                 bounds[b] = p.bound
-                mine = 0
                 for column, cost in p.columns:
                     reduced = cost - sum(duals.get(k, 0.0) for k in column) - ones[b]
                     if reduced < -EPS and master.add(b, column, cost):
-                        mine += 1
-                if not mine:
-                    quiet.add(b)
-                added += mine
-            if not master.fixed and len(bounds) == len(free):
-                if all(v is not None for v in bounds.values()):
-                    lagrange = sum(bounds.values())  # type: ignore[arg-type]
-                    lagrange += sum(duals[k] * need for k, (need, _u, _o) in master.rows.items())
-                    out.bound = lagrange if out.bound is None else max(out.bound, lagrange)
+                        added += 1
+            whole = len(bounds) == len(free)  # every block priced against these duals
+            if whole and not master.fixed and all(v is not None for v in bounds.values()):
+                lagrange = sum(bounds.values())  # type: ignore[arg-type]
+                lagrange += sum(duals[k] * need for k, (need, _u, _o) in master.rows.items())
+                out.bound = lagrange if out.bound is None else max(out.bound, lagrange)
             if added:
                 value, duals, ones = master.solve()
-                bounds, quiet = {}, set()
-            elif len(quiet) == len(free):
+                bounds = {}
+            elif whole:
                 out.converged = True
                 break
     out.value = value
