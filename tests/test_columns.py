@@ -35,15 +35,27 @@ def brute(columns: dict, rows: dict) -> float:
     return best
 
 
+def random_columns(rng: random.Random, blocks: str, size: int) -> dict:
+    """`size` random columns for each block, over rows 0-3, costing 0-9."""
+    return {
+        b: [(frozenset(r for r in range(4) if rng.random() < 0.5), rng.randint(0, 9))
+            for _ in range(size)]
+        for b in blocks
+    }  # fmt: skip
+
+
 def problem(rng: random.Random) -> tuple[dict, dict]:
     """A random small problem: 4 rows, 3 blocks (A, B, C) of 5 columns each."""
     rows = {r: (rng.randint(0, 2), rng.randint(1, 20), rng.randint(0, 5)) for r in range(4)}
-    columns = {
-        b: [(frozenset(r for r in range(4) if rng.random() < 0.5), rng.randint(0, 9))
-            for _ in range(5)]
-        for b in "ABC"
-    }  # fmt: skip
-    return rows, columns
+    return rows, random_columns(rng, "ABC", 5)
+
+
+def started(columns: dict, rows: dict, kind: type[Master] = Master) -> Master:
+    """A master with each block's first column."""
+    master = kind(list(columns), rows)
+    for b, cols in columns.items():
+        master.add(b, *cols[0])
+    return master
 
 
 def test_hand_worked_generation_and_dive():
@@ -72,9 +84,7 @@ def test_bound_and_dive_against_brute_force():
     for _ in range(20):
         rows, columns = problem(rng)
         best = brute(columns, rows)
-        master = Master(list(columns), rows)
-        for b, cols in columns.items():
-            master.add(b, *cols[0])
+        master = started(columns, rows)
         g = generate(master, pricer(columns), deadline=time.monotonic() + 10)
         assert g.converged and g.bound is not None
         assert g.bound <= best + 1e-6 and g.value <= best + 1e-6
@@ -99,16 +109,12 @@ def test_generation_in_parts_converges_to_the_same_relaxation():
         rows, columns = problem(rng)
         values = []
         for parts in (1, 2, 3):
-            master = Master(list(columns), rows)
-            for b, cols in columns.items():
-                master.add(b, *cols[0])
+            master = started(columns, rows)
             g = generate(master, pricer(columns), deadline=time.monotonic() + 10, parts=parts)
             assert g.converged and g.bound is not None and abs(g.bound - g.value) < 1e-6
             values.append(g.value)
         assert max(values) - min(values) < 1e-6
-        master = Master(list(columns), rows)
-        for b, cols in columns.items():
-            master.add(b, *cols[0])
+        master = started(columns, rows)
         g = generate(master, pricer(columns), deadline=time.monotonic() + 10, parts=3,
                      max_rounds=1)  # fmt: skip
         assert g.rounds == 1 and g.bound is None
@@ -130,15 +136,9 @@ def test_dive_paced_to_end_in_time():
     assert paced(60, 2.0, 10) == 12 and paced(60, 2.0, 1) == 60 and paced(3, 1.0, 100) == 1
     rng = random.Random(3)
     rows = {r: (1, 10, 2) for r in range(4)}
-    columns = {
-        b: [(frozenset(r for r in range(4) if rng.random() < 0.5), rng.randint(0, 9))
-            for _ in range(4)]
-        for b in "ABCD"
-    }  # fmt: skip
-    master = Counting(list(columns), rows)
+    columns = random_columns(rng, "ABCD", 4)
+    master = started(columns, rows, Counting)
     master.seen = []
-    for b, cols in columns.items():
-        master.add(b, *cols[0])
     generate(master, pricer(columns), deadline=time.monotonic() + 10)
     master.seen = []
     chosen = dive(master, pricer(columns), deadline=time.monotonic() + 100, threshold=1.1,
