@@ -7,6 +7,8 @@ import itertools
 import random
 import time
 
+import pytest
+
 from rota.solve.core.columns import Master, Priced, dive, generate, paced
 
 
@@ -145,3 +147,36 @@ def test_dive_paced_to_end_in_time():
                   rounds=1)  # fmt: skip
     assert master.seen == [0, 1, 2, 3, 4]
     assert all(chosen[b] in dict(columns[b]) for b in columns)
+
+
+def test_relaxation_not_optimal_is_solved_again_from_scratch():
+    """GLOP warm-started once ended ABNORMAL on a feasible master (after many bound
+    changes, in a dive): `solve` then solves it again without the warm start, and gets
+    the value a master that never failed gets; failing twice is an error."""
+    from ortools.linear_solver import pywraplp
+
+    class Failing:
+        """The master's GLOP, with its first `fails` solves ending ABNORMAL."""
+
+        def __init__(self, lp, fails: int):
+            self.lp, self.fails, self.calls = lp, fails, []
+
+        def Solve(self, *params):  # noqa: N802 (pywraplp's name)
+            self.calls.append(params)
+            if len(self.calls) <= self.fails:
+                return pywraplp.Solver.ABNORMAL
+            return self.lp.Solve(*params)
+
+        def __getattr__(self, name):  # noqa: ANN204
+            return getattr(self.lp, name)
+
+    rows, columns = problem(random.Random(5))
+    expected = started(columns, rows).solve()[0]
+    master = started(columns, rows)
+    master.lp = Failing(master.lp, 1)
+    assert abs(master.solve()[0] - expected) < 1e-9
+    assert master.lp.calls[0] == () and len(master.lp.calls) == 2 and master.lp.calls[1]
+    master = started(columns, rows)
+    master.lp = Failing(master.lp, 2)
+    with pytest.raises(RuntimeError, match="not optimal"):
+        master.solve()

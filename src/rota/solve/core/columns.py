@@ -98,6 +98,12 @@ class Master:
         """The relaxation's value, the row duals (clamped to [-over, under], where the
         Lagrangian bound is valid) and the block duals."""
         status = self.lp.Solve()
+        if status != pywraplp.Solver.OPTIMAL:  # GLOP, warm-started from the last basis
+            # after many bound changes, once ended ABNORMAL on a master that is always
+            # feasible (every block has a column, the cover has slack): again from scratch
+            scratch = pywraplp.MPSolverParameters()
+            scratch.SetIntegerParam(scratch.INCREMENTALITY, scratch.INCREMENTALITY_OFF)
+            status = self.lp.Solve(scratch)
         if status != pywraplp.Solver.OPTIMAL:
             raise RuntimeError(f"the master's relaxation is not optimal ({status})")
         value = self.objective.Value()
