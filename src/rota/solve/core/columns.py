@@ -162,11 +162,11 @@ def generate(master: Master, price: Price, *, deadline: float, lanes: int = 1,
     value, duals, ones = master.solve()
     bounds: dict[Hashable, float | None] = {}  # blocks priced against these duals (and,
     # as any column added changes them, none of which added a column)
+    free = [b for b in master.blocks if b not in master.fixed]  # none is fixed in here
+    size = math.ceil(len(free) / max(1, parts))
     turn = 0
     with ThreadPoolExecutor(max(1, lanes)) as pool:
         while time.monotonic() < deadline and (max_rounds is None or out.rounds < max_rounds):
-            free = [b for b in master.blocks if b not in master.fixed]
-            size = math.ceil(len(free) / max(1, parts))
             part = [free[(turn + i) % len(free)] for i in range(size)]
             turn = (turn + size) % max(1, len(free))
             priced = list(pool.map(lambda b, duals=duals: price(b, duals), part))
