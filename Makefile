@@ -9,6 +9,7 @@ $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/python -c 'import rota.solve.nrp.paths as p; p.warm()'  # compile once, cached
 	touch $(STAMP)
 
 install: $(STAMP)

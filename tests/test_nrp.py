@@ -432,15 +432,20 @@ def test_column_generation_chosen_by_days_staff_and_time_limit():
     assert not by_columns(i13, 600) and not by_columns(i20, 600)
 
 
-def test_pricing_bound_holds_against_every_roster_of_an_employee(tmp_path):
-    """One employee's pricing on the tiny instance, with duals that do not round evenly:
-    its bound is at most (cost - duals covered) of every legal roster of theirs
-    (enumerated by brute force and checked with the evaluator), and equals the best."""
-    from rota.solve.nrp.columns import Pricing
+@pytest.mark.parametrize("states", [0, None])
+def test_pricing_bound_holds_against_every_roster_of_an_employee(tmp_path, monkeypatch, states):
+    """One employee's pricing on the tiny instance, with duals that do not round evenly,
+    by CP-SAT (no employee's state graph small enough) and by dynamic programming: its
+    bound is at most (cost - duals covered) of every legal roster of theirs (enumerated
+    by brute force and checked with the evaluator), and equals the best."""
+    from rota.solve.nrp import columns
 
+    if states is not None:
+        monkeypatch.setattr(columns, "PATHS_MAX_STATES", states)
     inst = read_instance(tiny(tmp_path))
     duals = {(d, t): 1 / 3 + d * 0.123457 for d in range(7) for t in ("D", "L")}
-    pricing = Pricing(inst)
+    pricing = columns.Pricing(inst)
+    assert ("A" in pricing.paths) == (states is None)
     priced = pricing("A", duals)
     assert priced.bound is not None and priced.columns
     best = None
@@ -457,7 +462,7 @@ def test_pricing_bound_holds_against_every_roster_of_an_employee(tmp_path):
 
 
 def test_pricing_out_of_time_still_bounds(monkeypatch):
-    """One Instance18 employee (84 days) priced with a deterministic work limit too small
+    """One Instance18 employee (84 days) priced by CP-SAT with a deterministic work limit too small
     to prove the best (0.1, reproducible on any machine): a bound is still returned, the
     one CP-SAT proved, below the best roster's reduced cost from a solve to optimality
     and below every column it found; without it no round would give a bound."""
@@ -468,6 +473,7 @@ def test_pricing_out_of_time_still_bounds(monkeypatch):
     inst = read_instance(NRP / "Instance18.txt")
     rng = random.Random(1)
     duals = {k: rng.uniform(0, w) for k, (_n, w, _o) in inst.cover.items()}
+    monkeypatch.setattr(columns, "PATHS_MAX_STATES", 0)  # by CP-SAT, with a time limit
     pricing = columns.Pricing(inst)
     monkeypatch.setattr(columns, "PRICE_SECONDS", 60.0)
     exact = pricing("C", duals).bound

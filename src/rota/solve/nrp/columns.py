@@ -12,30 +12,39 @@ import time
 from collections.abc import Hashable
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from rota.nrp.instance import Instance, Roster
 from rota.solve.core.columns import Column, Master, Priced, dive, generate
 from rota.solve.nrp.model import RUNS, add_employee
+from rota.solve.nrp.paths import Paths, paths_of
 from rota.solve.run import configure
 
-PRICE_SECONDS = 1.0  # one employee's pricing solve, at most
+PATHS_MAX_STATES = 2_000_000  # an employee's pricing by dynamic programming (paths.py) up
+# to this many states a day, by CP-SAT above (Instance14's 63 million, two shift
+# types capped at half the days: one round in 120 s; Instance18's 680,000: converged
+# in 62 s)
+PRICE_COLUMNS = 5  # by dynamic programming, the best rosters into this many end states
+PRICE_SECONDS = 1.0  # by CP-SAT, one employee's solve at most
 PRICE_SCALE = 10_000  # duals are reals, CP-SAT's objective integral: scaled and rounded
 # (the rounding is accounted for in the bound, so the bound stays valid)
 PRICE_PARAMETERS = {"linearization_level": 2}  # one employee's model, as in staff.py
-CG_PARTS = 4  # generation prices a quarter of the employees a round (core.columns.generate;
+CG_PARTS = 1  # generation prices every employee a round (core.columns.generate; with
 # Instance12 converges in 41 s instead of 52, Instance8 in 25 s instead of 30)
 DIVE_THRESHOLD = 0.6  # a dive fixes every employee whose largest share is at least this
 DIVE_ROUNDS = 2  # ... then generates for this many rounds before fixing more
 
 
 class Pricing:
-    """Each employee's own model, built once; `price` sets its objective to the request
-    costs less the duals of the cells it would cover, and solves it on one worker."""
+    """Each employee's pricing, set up once: their state graph (paths.py) where it has at
+    most PATHS_MAX_STATES states a day, else their own CP-SAT model (add_employee); `price`
+    costs each shift at its requests less the duals of the cell it would cover."""
 
     def __init__(self, inst: Instance, runs: str = RUNS[0], seed: int = 0):
         self.seed = seed
-        self.models = {}
+        self.shifts = inst.shifts
+        self.index = {t: i for i, t in enumerate(self.shifts)}
         self.const = {e.id: 0 for e in inst.employees}
         self.request: dict[tuple[str, int, str], int] = {}
         for eid, d, t, w in inst.on_requests:  # w if not granted: w - w * x
@@ -43,16 +52,44 @@ class Pricing:
             self.request[eid, d, t] = self.request.get((eid, d, t), 0) - w
         for eid, d, t, w in inst.off_requests:
             self.request[eid, d, t] = self.request.get((eid, d, t), 0) + w
+        self.paths: dict[str, Paths] = {}
+        self.models: dict[str, tuple[cp_model.CpModel, dict]] = {}
         for e in inst.employees:
-            m = cp_model.CpModel()
-            self.models[e.id] = (m, add_employee(m, inst, e, runs))
-        self.deadline = float("inf")
+            graph = paths_of(inst, e)
+            if graph.states <= PATHS_MAX_STATES:
+                self.paths[e.id] = graph
+            else:
+                m = cp_model.CpModel()
+                self.models[e.id] = (m, add_employee(m, inst, e, runs))
+        self.costs = {eid: np.zeros((inst.days, len(self.shifts))) for eid in self.paths}
+        for (eid, d, t), w in self.request.items():
+            if eid in self.costs:
+                self.costs[eid][d, self.index[t]] = w
+        self.deadline = float("inf")  # for the CP-SAT solves
 
     def cost(self, eid: str, column: Column) -> int:
         """The requests' penalty of one employee's roster (a set of (day, shift))."""
         return self.const[eid] + sum(self.request.get((eid, d, t), 0) for d, t in column)
 
     def __call__(self, eid: Hashable, duals: dict) -> Priced:
+        if eid in self.paths:
+            return self._by_paths(eid, duals)  # type: ignore[arg-type]
+        return self._by_model(eid, duals)  # type: ignore[arg-type]
+
+    def _by_paths(self, eid: str, duals: dict) -> Priced:
+        """The PRICE_COLUMNS best rosters; exact, so the best is the bound."""
+        costs = self.costs[eid].copy()
+        for (d, t), v in duals.items():
+            costs[d, self.index[t]] -= v
+        rosters, best = self.paths[eid].best(costs, PRICE_COLUMNS)
+        if not rosters:
+            return Priced([], None)
+        columns = [frozenset(r) for r in rosters]
+        return Priced([(c, self.cost(eid, c)) for c in columns], best + self.const[eid])  # type: ignore[arg-type]
+
+    def _by_model(self, eid: str, duals: dict) -> Priced:
+        """Every roster CP-SAT finds on the way to the best, within PRICE_SECONDS, and the
+        bound it proved."""
         m, x = self.models[eid]
         coef, slack = {}, 0.0
         for key in x:

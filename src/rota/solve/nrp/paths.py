@@ -1,0 +1,315 @@
+"""One employee's cheapest rosters by dynamic programming over the days: the pricing of
+column generation (solve/nrp/columns.py) without a solver call.
+
+Every hard rule of the benchmark is one employee's and is decided by a few counters
+carried from day to day, so an employee's legal rosters are the paths of a small
+state graph. A state after a day is:
+
+- what they worked that day: off, or the class of the shift (shifts whose forbidden
+  successors are the same share a class: all the next day needs to know);
+- how long the current run of days on, or off, has lasted (off runs counted up to the
+  minimum days off, all that matters), and whether it started on the first day (a run
+  touching either end of the horizon is exempt from the minimums);
+- the minutes worked so far, in units of the greatest common divisor of the lengths;
+- how many shifts of each type whose maximum can bind (fewer than the days it may be
+  worked) were worked;
+- how many weekends were worked, if the maximum can bind.
+
+The rules are the ones `model.add_employee` writes for CP-SAT and `nrp.instance.evaluate`
+checks; the tests hold all three to the same answers. The search is exact: the cheapest
+path is the employee's cheapest roster under any day-shift costs, so its cost is the
+bound pricing needs. Distinct final states are reached by distinct paths, so the best
+path into each of the k cheapest final states gives k distinct rosters.
+
+The loop is compiled with numba (nogil: two pricing lanes run on two cores); the
+compiled code is cached on disk after the first call.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import reduce
+
+import numpy as np
+from numba import njit
+
+from rota.nrp.instance import Employee, Instance
+
+INF = np.inf
+
+
+@dataclass
+class Paths:
+    """One employee's state graph, built once; `best(costs, k)` searches it."""
+
+    shifts: list[str]  # the instance's shift types, in cost-matrix column order
+    days: int
+    avail: np.ndarray  # (days, shifts) bool: may work this shift on this day
+    klass: np.ndarray  # (shifts,) int: the class of each shift, from 1 (0 is off)
+    forbid: np.ndarray  # (classes + 1, shifts) bool: a shift may not follow that class
+    units: np.ndarray  # (shifts,) int: length in minute units
+    counter: np.ndarray  # (shifts,) int: index of its binding counter, or -1
+    radix: np.ndarray  # (counters,) int: each binding counter's maximum + 1
+    max_units: int
+    min_units: int
+    max_on: int
+    min_on: int
+    min_off: int
+    max_weekends: int  # -1: cannot bind
+    weekend: np.ndarray  # (days,) int: 1 Saturday, 2 Sunday of a counted weekend, else 0
+
+    @property
+    def states(self) -> int:
+        """How many states a day can hold: the search's time grows with it (Instances 7,
+        9, 12: 14,000-62,000 states, 1-3 ms; Instance18: 680,000, 0.12 s)."""
+        runs = max(self.max_on, self.min_off, 1)
+        weekends = self.max_weekends + 1 if self.max_weekends >= 0 else 1
+        return (self.forbid.shape[0] * runs * 2 * (self.max_units + 1)
+                * int(np.prod(self.radix)) * weekends)  # fmt: skip
+
+    def best(self, costs: np.ndarray, k: int = 1) -> tuple[list[list[tuple[int, str]]], float]:
+        """Up to `k` rosters (lists of (day, shift)) of least total cost, `costs` being a
+        (days, shifts) float array (the cost of working that shift that day; off costs
+        nothing), cheapest first, and the least cost (inf if they have no legal roster)."""
+        choice, totals = _search(
+            costs.astype(np.float64), self.avail, self.klass, self.forbid, self.units,
+            self.counter, self.radix, self.max_units, self.min_units, self.max_on,
+            self.min_on, self.min_off, self.max_weekends, self.weekend, k,
+        )  # fmt: skip
+        rosters = [[(d, self.shifts[t]) for d, t in enumerate(row) if t >= 0] for row in choice]
+        return rosters, (float(totals[0]) if len(totals) else math.inf)
+
+
+def paths_of(inst: Instance, e: Employee) -> Paths:
+    """Employee `e`'s state graph."""
+    shifts = inst.shifts
+    h = inst.days
+    off = inst.days_off.get(e.id, set())
+    usable = [t for t in shifts if e.max_shifts.get(t, 0) > 0]
+    avail = np.zeros((h, len(shifts)), dtype=np.bool_)
+    for d in range(h):
+        if d not in off:
+            for i, t in enumerate(shifts):
+                avail[d, i] = t in usable
+    classes: dict[frozenset, int] = {}
+    klass = np.zeros(len(shifts), dtype=np.int64)
+    for i, t in enumerate(shifts):
+        key = frozenset(inst.forbidden.get(t, set()) & set(usable))
+        klass[i] = classes.setdefault(key, len(classes) + 1)
+    forbid = np.zeros((len(classes) + 1, len(shifts)), dtype=np.bool_)
+    for key, c in classes.items():
+        for i, t in enumerate(shifts):
+            forbid[c, i] = t in key
+    g = reduce(math.gcd, (inst.lengths[t] for t in shifts), 0) or 1
+    units = np.array([inst.lengths[t] // g for t in shifts], dtype=np.int64)
+    counter = np.full(len(shifts), -1, dtype=np.int64)
+    radix = []
+    for i, t in enumerate(shifts):
+        if 0 < e.max_shifts.get(t, 0) < int(avail[:, i].sum()):
+            counter[i] = len(radix)
+            radix.append(e.max_shifts[t] + 1)
+    weekend = np.zeros(h, dtype=np.int64)
+    for w in range(inst.weeks):
+        weekend[7 * w + 5], weekend[7 * w + 6] = 1, 2
+    return Paths(
+        shifts=shifts, days=h, avail=avail, klass=klass, forbid=forbid, units=units,
+        counter=counter, radix=np.array(radix, dtype=np.int64),
+        max_units=e.max_minutes // g, min_units=-(-e.min_minutes // g),
+        max_on=e.max_consecutive, min_on=e.min_consecutive, min_off=e.min_days_off,
+        max_weekends=e.max_weekends if e.max_weekends < inst.weeks else -1,
+        weekend=weekend,
+    )  # fmt: skip
+
+
+def warm() -> None:
+    """Compile the search (or load it from numba's cache) now, not in a timed solve:
+    `make install` runs it once."""
+    e = Employee("A", {"D": 7}, 2400, 0, 5, 1, 1, 1)
+    paths_of(Instance("Warm", 7, {"D": 480}, {"D": set()}, [e]), e).best(np.zeros((7, 1)))
+
+
+@njit(cache=True, nogil=True)
+def _search(costs, avail, klass, forbid, units, counter, radix, max_units, min_units,
+            max_on, min_on, min_off, max_weekends, weekend, k):  # pragma: no cover  # fmt: skip
+    h, n = avail.shape
+    nk = forbid.shape[0]  # classes + off
+    runs = max(max_on, min_off, 1)
+    nu = max_units + 1
+    nc = 1
+    for r in radix:
+        nc *= r
+    nw = max_weekends + 1 if max_weekends >= 0 else 1
+    # strides of the state index (class, run, first, units, counters, weekends)
+    s_c = nw
+    s_u = nc * s_c
+    s_f = nu * s_u
+    s_r = 2 * s_f
+    s_k = runs * s_r
+    size = nk * s_k
+    # each counter's stride within the counters' index
+    cstride = np.ones(len(radix), dtype=np.int64)
+    for j in range(len(radix) - 2, -1, -1):
+        cstride[j] = cstride[j + 1] * radix[j + 1]
+    # the states reached, day after day, in one growing buffer: state, cost, the entry
+    # it came from, the shift worked (-1 off); `slot` finds today's entry of a state
+    cap = 4096
+    st = np.empty(cap, dtype=np.int64)
+    val = np.empty(cap)
+    back = np.empty(cap, dtype=np.int64)
+    pick = np.empty(cap, dtype=np.int64)
+    dead = np.empty(cap, dtype=np.bool_)
+    slot = np.full(size, -1, dtype=np.int64)
+    # the most minute units the days after each day can still add: every run of
+    # max_on + 1 days holds a day off
+    reach = np.zeros(h, dtype=np.int64)
+    most = 0
+    for t in range(n):
+        most = max(most, units[t])
+    for d in range(h):
+        left = h - 1 - d
+        reach[d] = most * (left - left // (max_on + 1))
+    lo = np.zeros(h + 1, dtype=np.int64)
+    top = 0
+    # day 0, from before the horizon: a run that starts on it is exempt from minimums
+    for t in range(-1, n):
+        if t >= 0 and (not avail[0, t] or units[t] > max_units):
+            continue
+        if t < 0:
+            s, v = 1 * s_f, 0.0  # off, a run of 1 from the first day
+        else:
+            ci = 0
+            if counter[t] >= 0:
+                ci = cstride[counter[t]]
+            wi = 0
+            if max_weekends >= 0 and weekend[0] > 0:
+                if max_weekends < 1:
+                    continue
+                wi = 1
+            s = klass[t] * s_k + 1 * s_f + units[t] * s_u + ci * s_c + wi
+            v = costs[0, t]
+        st[top], val[top], back[top], pick[top] = s, v, -1, t
+        dead[top] = False
+        top += 1
+    lo[1] = top
+    for d in range(1, h):
+        for i in range(lo[d - 1], lo[d]):
+            if dead[i]:
+                continue
+            s = st[i]
+            base = val[i]
+            kc = s // s_k
+            r = (s // s_r) % runs  # run length - 1
+            first = (s // s_f) % 2
+            u = (s // s_u) % nu
+            c = (s // s_c) % nc
+            w = s % nw
+            for t in range(-1, n):
+                if t < 0:  # off today
+                    if kc == 0:
+                        nr = min(r + 1, max(min_off, 1) - 1)
+                        ns = nr * s_r + first * s_f + u * s_u + c * s_c + w
+                    else:
+                        if first == 0 and r + 1 < min_on:
+                            continue
+                        ns = u * s_u + c * s_c + w  # off, a run of 1, not from day 0
+                    v = base
+                else:
+                    if not avail[d, t]:
+                        continue
+                    if kc == 0:
+                        if first == 0 and r + 1 < min_off:
+                            continue
+                        nr = 0
+                        nf = 0
+                    else:
+                        if forbid[kc, t] or r + 2 > max_on:
+                            continue
+                        nr = r + 1
+                        nf = first
+                    nu2 = u + units[t]
+                    if nu2 > max_units:
+                        continue
+                    nc2 = c
+                    j = counter[t]
+                    if j >= 0:
+                        if (c // cstride[j]) % radix[j] + 1 >= radix[j]:
+                            continue
+                        nc2 = c + cstride[j]
+                    nw2 = w
+                    if max_weekends >= 0 and (weekend[d] == 1 or (weekend[d] == 2 and kc == 0)):
+                        if w + 1 > max_weekends:
+                            continue
+                        nw2 = w + 1
+                    ns = klass[t] * s_k + nr * s_r + nf * s_f + nu2 * s_u + nc2 * s_c + nw2
+                    v = base + costs[d, t]
+                q = slot[ns]
+                if q < 0:
+                    if top == cap:
+                        cap *= 2
+                        st = _grown(st, cap)
+                        val = _grown(val, cap)
+                        back = _grown(back, cap)
+                        dead = _grown(dead, cap)
+                        pick = _grown(pick, cap)
+                    slot[ns] = top
+                    st[top], val[top], back[top], pick[top] = ns, v, i, t
+                    dead[top] = False
+                    top += 1
+                elif v < val[q]:
+                    val[q], back[q], pick[q] = v, i, t
+        lo[d + 1] = top
+        # states that cannot reach the minimum minutes any more, and states dominated by
+        # one next to them (one fewer of a counted shift or weekend, a shorter run of
+        # days on past its minimum, a longer run off) that cost no more: not expanded
+        for i in range(lo[d], top):
+            s = st[i]
+            u = (s // s_u) % nu
+            if u + reach[d] < min_units:
+                dead[i] = True
+                continue
+            c = (s // s_c) % nc
+            for j in range(len(radix)):
+                if (c // cstride[j]) % radix[j] > 0:
+                    q = slot[s - cstride[j] * s_c]
+                    if q >= 0 and val[q] <= val[i]:
+                        dead[i] = True
+            if nw > 1 and s % nw > 0:
+                q = slot[s - 1]
+                if q >= 0 and val[q] <= val[i]:
+                    dead[i] = True
+            kc = s // s_k
+            r = (s // s_r) % runs
+            if kc > 0 and r >= max(min_on, 1):
+                q = slot[s - s_r]
+                if q >= 0 and val[q] <= val[i]:
+                    dead[i] = True
+            if kc == 0 and r < max(min_off, 1) - 1:
+                q = slot[s + s_r]
+                if q >= 0 and val[q] <= val[i]:
+                    dead[i] = True
+        for i in range(lo[d], top):
+            slot[st[i]] = -1
+    # final states: enough minutes (runs at the end are exempt from the minimums)
+    ends = []
+    for i in range(lo[h - 1], lo[h]):
+        if not dead[i] and (st[i] // s_u) % nu >= min_units:
+            ends.append(i)
+    ends_a = np.array(ends, dtype=np.int64)
+    order = np.argsort(val[ends_a])[:k]
+    choice = np.full((len(order), h), -1, dtype=np.int64)
+    totals = np.empty(len(order))
+    for m in range(len(order)):
+        i = ends_a[order[m]]
+        totals[m] = val[i]
+        for d in range(h - 1, -1, -1):
+            choice[m, d] = pick[i]
+            i = back[i]
+    return choice, totals
+
+
+@njit(cache=True, nogil=True)
+def _grown(a, cap):  # pragma: no cover
+    b = np.empty(cap, dtype=a.dtype)
+    b[: len(a)] = a
+    return b
