@@ -1,8 +1,10 @@
 """The benchmark by column generation (solve/core/columns.py): a lower bound, and a first
 roster by diving, for the neighbourhood search to start from. Each employee is a block;
-their columns are rosters of their own, priced on their own model (model.add_employee,
-all their hard rules) with the cover duals on their shifts. Measured in
-benchmarks/README.md, "Column generation, session 8".
+their columns are rosters of their own, priced against the cover duals on their shifts:
+by dynamic programming over their state graph (paths.py, exact, a few milliseconds),
+or, where that graph is too large, on their own CP-SAT model (model.add_employee, all
+their hard rules). Measured in benchmarks/README.md, "Column generation, session 8",
+and "Session 12: pricing by dynamic programming".
 """
 
 from __future__ import annotations
@@ -22,16 +24,23 @@ from rota.solve.nrp.paths import Paths, paths_of
 from rota.solve.run import configure
 
 PATHS_MAX_STATES = 2_000_000  # an employee's pricing by dynamic programming (paths.py) up
-# to this many states a day, by CP-SAT above (Instance14's 63 million, two shift
-# types capped at half the days: one round in 120 s; Instance18's 680,000: converged
-# in 62 s)
+# to this many states a day, by CP-SAT above: the search's time grows with the states
+# (Instance8's largest, 3.8 million: 70 ms; Instance14's 51 million, two shift types
+# capped at half of 42 days: 0.8-1.8 s, and by dynamic programming alone its generation
+# had 20 rounds in 126 s; Instances 7-12 all below, 1-3 ms an employee against CP-SAT's
+# 17-41 ms)
 PRICE_COLUMNS = 5  # by dynamic programming, the best rosters into this many end states
+# (1, 2, 20: Instance12 converges in 8.7 / 9.8 / 31.6 s against 11.2, Instance8 16.6 /
+# 12.2 / - against 10.6; more columns make each relaxation slower)
 PRICE_SECONDS = 1.0  # by CP-SAT, one employee's solve at most
 PRICE_SCALE = 10_000  # duals are reals, CP-SAT's objective integral: scaled and rounded
 # (the rounding is accounted for in the bound, so the bound stays valid)
 PRICE_PARAMETERS = {"linearization_level": 2}  # one employee's model, as in staff.py
-CG_PARTS = 1  # generation prices every employee a round (core.columns.generate; with
-# Instance12 converges in 41 s instead of 52, Instance8 in 25 s instead of 30)
+CG_PARTS = 1  # generation prices every employee a round (core.columns.generate). With
+# CP-SAT's pricing a quarter a round converged sooner (Instance12 41 s against 52); with
+# dynamic programming the relaxation's GLOP solves are the cost (13 of 16 s), so fewer
+# of them: Instance12 11.2 s against 16.0, Instance8 10.6 against 10.9, Instance7 1.4
+# against 2.5
 DIVE_THRESHOLD = 0.6  # a dive fixes every employee whose largest share is at least this
 DIVE_ROUNDS = 2  # ... then generates for this many rounds before fixing more
 
