@@ -41,6 +41,9 @@ CG_PARTS = 1  # generation prices every employee a round (core.columns.generate)
 # dynamic programming the relaxation's GLOP solves are the cost (13 of 16 s), so fewer
 # of them: Instance12 11.2 s against 16.0, Instance8 10.6 against 10.9, Instance7 1.4
 # against 2.5
+CG_PARTS_BY_MODEL = 4  # ... but a quarter a round where more than CG_MODEL_SHARE of the
+CG_MODEL_SHARE = 2 / 3  # employees keep CP-SAT's pricing (Instance15, 33 of 45, 600 s:
+# 3,843 against 3,949; Instance14, 18 of 32, proven optimal at 234 s in one part)
 DIVE_THRESHOLD = 0.6  # a dive fixes every employee whose largest share is at least this
 DIVE_ROUNDS = 2  # ... then generates for this many rounds before fixing more
 
@@ -127,6 +130,13 @@ class Pricing:
         return Priced([(c, self.cost(eid, c)) for c in dict.fromkeys(found)], bound)  # type: ignore[arg-type]
 
 
+def parts(pricing: Pricing) -> int:
+    """Into how many parts generation splits the employees: CG_PARTS, or
+    CG_PARTS_BY_MODEL where most are priced by CP-SAT (see CG_MODEL_SHARE)."""
+    by_model = len(pricing.models) / max(1, len(pricing.models) + len(pricing.paths))
+    return CG_PARTS_BY_MODEL if by_model > CG_MODEL_SHARE else CG_PARTS
+
+
 def column_start(inst: Instance, *, generate_until: float, dive_until: float, workers: int,
                  seed: int, runs: str = RUNS[0]) -> tuple[Roster, float | None] | None:  # fmt: skip
     """Generate columns until `generate_until` (or convergence; if not converged, one
@@ -148,7 +158,8 @@ def column_start(inst: Instance, *, generate_until: float, dive_until: float, wo
                     master.add(eid, *p.columns[-1])
     if any(not cols for cols in master.columns.values()):
         return None
-    result = generate(master, pricing, deadline=generate_until, lanes=workers, parts=CG_PARTS)
+    result = generate(master, pricing, deadline=generate_until, lanes=workers,
+                      parts=parts(pricing))  # fmt: skip
     pricing.deadline = dive_until
     bound = result.bound
     if not result.converged:  # a bound needs every employee priced against the same
