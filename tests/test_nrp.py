@@ -462,10 +462,10 @@ def test_pricing_bound_holds_against_every_roster_of_an_employee(tmp_path, monke
 
 
 def test_pricing_out_of_time_still_bounds(monkeypatch):
-    """One Instance18 employee (84 days) priced by CP-SAT with a deterministic work limit too small
-    to prove the best (0.1, reproducible on any machine): a bound is still returned, the
-    one CP-SAT proved, below the best roster's reduced cost from a solve to optimality
-    and below every column it found; without it no round would give a bound."""
+    """One Instance18 employee (84 days) priced by CP-SAT with a deterministic work limit
+    too small to prove the best (0.1, reproducible on any machine): a bound is still
+    returned, the one CP-SAT proved, below the best roster's reduced cost from a solve to
+    optimality and below every column it found; without it no round would give a bound."""
     import random
 
     from rota.solve.nrp import columns

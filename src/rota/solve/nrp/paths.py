@@ -44,7 +44,6 @@ class Paths:
     """One employee's state graph, built once; `best(costs, k)` searches it."""
 
     shifts: list[str]  # the instance's shift types, in cost-matrix column order
-    days: int
     avail: np.ndarray  # (days, shifts) bool: may work this shift on this day
     klass: np.ndarray  # (shifts,) int: the class of each shift, from 1 (0 is off)
     forbid: np.ndarray  # (classes + 1, shifts) bool: a shift may not follow that class
@@ -113,7 +112,7 @@ def paths_of(inst: Instance, e: Employee) -> Paths:
     for w in range(inst.weeks):
         weekend[7 * w + 5], weekend[7 * w + 6] = 1, 2
     return Paths(
-        shifts=shifts, days=h, avail=avail, klass=klass, forbid=forbid, units=units,
+        shifts=shifts, avail=avail, klass=klass, forbid=forbid, units=units,
         counter=counter, radix=np.array(radix, dtype=np.int64),
         max_units=e.max_minutes // g, min_units=-(-e.min_minutes // g),
         max_on=e.max_consecutive, min_on=e.min_consecutive, min_off=e.min_days_off,
