@@ -75,6 +75,28 @@ def test_best_against_every_legal_roster(seed):
         assert evaluate(inst, {("A", d): t for d, t in r})[1] == []
 
 
+@pytest.mark.parametrize("seed", range(12))
+def test_through_each_cell_against_every_legal_roster(seed):
+    """`through`: for each (day, shift), the least cost of the legal rosters that work
+    it (inf if none does), and the least of all: as brute force over every legal roster
+    finds them."""
+    rng = random.Random(100 + seed)
+    inst = random_instance(rng)
+    costs = np.array([[rng.uniform(-10, 10) for _ in inst.shifts] for _ in range(7)])
+    col = {t: i for i, t in enumerate(inst.shifts)}
+    want = np.full((7, len(inst.shifts)), np.inf)
+    best = np.inf
+    for r in legal_rosters(inst):
+        price = sum(costs[d, col[t]] for d, t in r)
+        best = min(best, price)
+        for d, t in r:
+            want[d, col[t]] = min(want[d, col[t]], price)
+    cells, least = paths_of(inst, inst.employees[0]).through(costs)
+    assert least == pytest.approx(best)
+    assert np.array_equal(np.isinf(cells), np.isinf(want))
+    assert np.allclose(cells[~np.isinf(want)], want[~np.isinf(want)])
+
+
 def test_random_instances_cover_the_cases():
     """The random instances above include some with no legal roster, and rules that bind
     (so the brute force is not trivially matched)."""
