@@ -385,6 +385,7 @@ def test_long_horizons_search_neighbourhoods_whatever_their_size(monkeypatch):
 
     monkeypatch.setattr(solve, "improve_by_neighbourhoods", spy)
     monkeypatch.setattr(solve, "LNS_FIRST_SHARE", 0.0)  # the full model's part: 0.5 s
+    monkeypatch.setattr(solve, "by_columns", lambda inst, limit: False)  # not generation's
     inst = read_instance(NRP / "Instance4.txt")
     solve.solve_instance(inst, time_limit=3, workers=2)
     assert searched == []  # 28 days, few options: the full model alone
@@ -406,7 +407,7 @@ def test_column_generation_bounds_and_starts_the_search(monkeypatch):
     now = time.monotonic()
     out = column_start(inst, generate_until=now + 20, dive_until=now + 30, workers=2, seed=0)
     assert out is not None
-    roster, bound = out
+    roster, bound = out.roster, out.bound
     penalty, broken = evaluate(inst, roster)
     assert broken == [] and bound is not None
     assert 550 <= bound <= 607 <= penalty

@@ -13,12 +13,13 @@ import math
 import time
 from collections.abc import Hashable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 import numpy as np
 from ortools.sat.python import cp_model
 
 from rota.nrp.instance import Instance, Roster
-from rota.solve.core.columns import Column, Master, Priced, dive, generate
+from rota.solve.core.columns import EPS, Column, Master, Priced, dive, generate
 from rota.solve.nrp.model import RUNS, add_employee
 from rota.solve.nrp.paths import Paths, paths_of
 from rota.solve.run import configure
@@ -44,6 +45,9 @@ CG_PARTS = 1  # generation prices every employee a round (core.columns.generate)
 CG_PARTS_BY_MODEL = 4  # ... but a quarter a round where more than CG_MODEL_SHARE of the
 CG_MODEL_SHARE = 2 / 3  # employees keep CP-SAT's pricing (Instance15, 33 of 45, 600 s:
 # 3,843 against 3,949; Instance14, 18 of 32, proven optimal at 234 s in one part)
+DIVE_PER_GENERATION = 1.0  # a dive takes at most as long as generation did: its roster
+# is where the restricted solves (reduced.py) start, which do better with the time
+# (60 s: Instance7 1,056 from levels started at 2.5 s; a dive until 36 s left them 6 s)
 DIVE_THRESHOLD = 0.6  # a dive fixes every employee whose largest share is at least this
 DIVE_ROUNDS = 2  # ... then generates for this many rounds before fixing more
 
@@ -129,6 +133,23 @@ class Pricing:
             bound = solver.best_objective_bound / PRICE_SCALE + slack + self.const[eid]
         return Priced([(c, self.cost(eid, c)) for c in dict.fromkeys(found)], bound)  # type: ignore[arg-type]
 
+    def reduced(self, eid: str, duals: dict) -> tuple[dict[tuple[int, str], float], float | None]:
+        """Against `duals`: how much more than their best roster (in cost less duals) the
+        best roster working each (day, shift) costs, and a lower bound on that best (None
+        if none). By dynamic programming, exact for every cell (Paths.through); by CP-SAT,
+        the bound alone and no cells (each could be worth 0)."""
+        if eid not in self.paths:
+            return {}, self._by_model(eid, duals).bound
+        costs = self.costs[eid].copy()
+        for (d, t), v in duals.items():
+            costs[d, self.index[t]] -= v
+        cells, best = self.paths[eid].through(costs)
+        if not math.isfinite(best):
+            return {}, None
+        out = {(d, t): float(cells[d, i] - best) for d in range(cells.shape[0])
+               for i, t in enumerate(self.shifts) if self.paths[eid].avail[d, i]}  # fmt: skip
+        return out, best + self.const[eid]
+
 
 def parts(pricing: Pricing) -> int:
     """Into how many parts generation splits the employees: CG_PARTS, or
@@ -137,12 +158,30 @@ def parts(pricing: Pricing) -> int:
     return CG_PARTS_BY_MODEL if by_model > CG_MODEL_SHARE else CG_PARTS
 
 
+@dataclass
+class Start:
+    """What column generation gives the search: a legal roster (the dive's), a lower
+    bound on any roster's penalty (None: no round priced every employee), and the
+    relaxation's support: every (employee, day, shift) some column it takes works.
+    Where generation converged, also the reduced costs of the cells at its last duals
+    (`reduced`: for each (employee, day, shift) priced by dynamic programming, how much
+    their best roster working it costs above their best, all less the duals) and the
+    Lagrangian bound at those duals (`lagrange`): any roster working a cell costs at
+    least `lagrange` plus its reduced cost (rota.solve.nrp.reduced)."""
+
+    roster: Roster
+    bound: float | None
+    support: set[tuple[str, int, str]]
+    reduced: dict[tuple[str, int, str], float] = field(default_factory=dict)
+    lagrange: float | None = None
+
+
 def column_start(inst: Instance, *, generate_until: float, dive_until: float, workers: int,
-                 seed: int, runs: str = RUNS[0]) -> tuple[Roster, float | None] | None:  # fmt: skip
+                 seed: int, runs: str = RUNS[0]) -> Start | None:  # fmt: skip
     """Generate columns until `generate_until` (or convergence; if not converged, one
-    more round of every employee for a bound), then dive until `dive_until`. Returns
-    (a legal roster, a lower bound on any roster's penalty or None) or None if some
-    employee has no roster of their own in time."""
+    more round of every employee for a bound), then dive until `dive_until`. None if
+    some employee has no roster of their own in time."""
+    begun = time.monotonic()
     pricing = Pricing(inst, runs, seed)
     pricing.deadline = generate_until
     ids = [e.id for e in inst.employees]
@@ -167,7 +206,21 @@ def column_start(inst: Instance, *, generate_until: float, dive_until: float, wo
         closing = generate(master, pricing, deadline=dive_until, lanes=workers, max_rounds=1)
         if closing.bound is not None:
             bound = closing.bound if bound is None else max(bound, closing.bound)
+    support = {(eid, d, t) for eid in ids for share, col in master.shares(eid) if share > EPS
+               for d, t in col}  # fmt: skip
+    start = Start({}, bound, support)
+    if result.converged:
+        _value, duals, _ones = master.solve()
+        with ThreadPoolExecutor(max(1, workers)) as pool:
+            each = list(pool.map(lambda eid: pricing.reduced(eid, duals), ids))
+        if all(b is not None for _r, b in each):
+            start.lagrange = sum(b for _r, b in each)  # type: ignore[misc]
+            start.lagrange += sum(duals[k] * need for k, (need, _u, _o) in inst.cover.items())
+            start.reduced = {(eid, d, t): v for eid, (r, _b) in zip(ids, each, strict=True)
+                             for (d, t), v in r.items()}  # fmt: skip
+    now = time.monotonic()
+    dive_until = min(dive_until, now + DIVE_PER_GENERATION * (now - begun))
     chosen = dive(master, pricing, deadline=dive_until, lanes=workers,
                   threshold=DIVE_THRESHOLD, rounds=DIVE_ROUNDS)  # fmt: skip
-    roster = {(eid, d): t for eid, col in chosen.items() for d, t in col}
-    return roster, bound
+    start.roster = {(eid, d): t for eid, col in chosen.items() for d, t in col}
+    return start

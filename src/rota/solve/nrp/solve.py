@@ -20,6 +20,7 @@ from rota.solve.nrp.neighbourhoods import (
     improve_by_neighbourhoods,
     roster_of,
 )
+from rota.solve.nrp.reduced import shut_exact, solve_by_levels
 from rota.solve.nrp.staff import first_roster, improve_by_staff
 from rota.solve.run import configure
 
@@ -39,7 +40,12 @@ CG_LONG_SECONDS = 300  # (Instances 18 and 19 at 600 s: 4,463 and 3,316, 3,225 w
 CG_MAX_STAFF = 60  # ... and up to 60 employees (Instance13, 120, at 60 s: 7,210 against
 # 4,918 from the full model, its rounds too slow to converge)
 CG_SHARE = 0.3  # share of the time for generating columns (it stops when converged)
-DIVE_SHARE = 0.6  # ... and until this share of the time, diving for a roster
+DIVE_SHARE = 0.35  # ... and until this share of the time (at most as long as generation
+# took, columns.DIVE_PER_GENERATION), diving for a roster
+LEVELS_SHARE = 0.7  # ... and until this share, the restricted solves (reduced.py), then
+# the neighbourhood search on the model shut by reduced costs (60 s, seeds 0 / 1:
+# Instance12 4,040 proven at 27 / 38 s, Instance7 1,056 / 1,056, Instance8 1,306 / 1,308;
+# without the restricted solves Instance8 1,309 / 1,318)
 
 
 @dataclass
@@ -50,7 +56,8 @@ class NrpResult:
     seconds: float
     roster: Roster
     first_seconds: float | None = None
-    bound_by: str = "cp-sat"  # "lp": column generation's Lagrangian bound
+    bound_by: str = "cp-sat"  # "lp": column generation's Lagrangian bound (or the
+    # objective itself, once the restricted solve at the exact slack proved it)
 
 
 def solve_instance(inst: Instance, *, time_limit: float = 60, workers: int = 2,
@@ -58,10 +65,11 @@ def solve_instance(inst: Instance, *, time_limit: float = 60, workers: int = 2,
                    runs: str = RUNS[0], lns: bool | None = None) -> NrpResult:  # fmt: skip
     """Solve an instance within `time_limit` seconds (wall clock, build included). With
     `lns`: where `by_columns`, column generation (its Lagrangian bound is the one
-    reported, `bound_by` "lp") and a dive's roster, then neighbourhoods of it until the
-    bound or the time; otherwise the full model for a tenth of the time (its bound is
-    the one reported), then neighbourhoods of its best roster, or of a roster built
-    employee by employee (first_roster) if it has none by then. Without `lns`, the full
+    reported, `bound_by` "lp") and a dive's roster, then the restricted solves by
+    reduced costs, then neighbourhoods until the bound or the time; otherwise the full
+    model for a tenth of the time (its bound is the one reported), then neighbourhoods
+    of its best roster, or of a roster built employee by employee (first_roster) if it
+    has none by then. Without `lns`, the full
     model for the whole time; None: `lns` from LNS_MIN_OPTIONS shift options or
     LNS_MIN_DAYS days on. From STAFF_ONLY_DAYS on, no whole model: first_roster, then
     staff neighbourhoods (no bound)."""
@@ -129,26 +137,38 @@ def _solve_by_columns(inst: Instance, m: cp_model.CpModel, x: dict, t0: float,
                       deadline: float, span: float, *, workers: int, seed: int,
                       runs: str) -> NrpResult | None:  # fmt: skip
     """Column generation for its bound and a dive's roster (solve/nrp/columns.py), then
-    the neighbourhood search from it, which stops at the bound. None if some employee
-    had no roster of their own in time (the caller then starts from the full model)."""
+    the restricted solves from it (reduced.py: a proof there is the instance's), then
+    the neighbourhood search on the model shut by reduced costs, which stops at the
+    bound. None if some employee had no roster of their own in time (the caller then
+    starts from the full model)."""
     start = time.monotonic()
     out = column_start(inst, generate_until=start + CG_SHARE * span,
                        dive_until=start + DIVE_SHARE * span, workers=workers, seed=seed,
                        runs=runs)  # fmt: skip
     if out is None:
         return None
-    roster, lp_bound = out
     first = time.monotonic() - t0
-    done = _values_of_roster(m, x, roster, workers=1, seed=seed, time_limit=5.0)
+    done = _values_of_roster(m, x, out.roster, workers=1, seed=seed, time_limit=5.0)
     if done is None:
         return None
     values, objective = done
-    bound = None if lp_bound is None else max(0, math.ceil(lp_bound - 1e-6))
-    values, objective, _ = improve_by_neighbourhoods(
-        inst, m, x, values, objective, deadline=deadline, workers=workers, seed=seed,
-        bound=bound,
-    )  # fmt: skip
-    status = "OPTIMAL" if bound is not None and objective <= bound else "FEASIBLE"
+    bound = None if out.bound is None else max(0, math.ceil(out.bound - 1e-6))
+    proven = bound is not None and objective <= bound
+    if not proven:
+        values, objective, proven = solve_by_levels(
+            m, x, out, values, objective, until=start + LEVELS_SHARE * span, workers=workers,
+            seed=seed,
+        )  # fmt: skip
+    if not proven:
+        shut_exact(m, x, out, values, objective)
+        values, objective, _ = improve_by_neighbourhoods(
+            inst, m, x, values, objective, deadline=deadline, workers=workers, seed=seed,
+            bound=bound,
+        )  # fmt: skip
+        proven = bound is not None and objective <= bound
+    if proven and bound is not None:
+        bound = max(bound, objective)  # proven by the exact level
+    status = "OPTIMAL" if proven else "FEASIBLE"
     return NrpResult(status, objective, bound, time.monotonic() - t0, roster_of(x, values),
                      first, bound_by="lp")  # fmt: skip
 
