@@ -177,10 +177,12 @@ class Start:
 
 
 def column_start(inst: Instance, *, generate_until: float, dive_until: float, workers: int,
-                 seed: int, runs: str = RUNS[0]) -> Start | None:  # fmt: skip
+                 seed: int, runs: str = RUNS[0],
+                 unconverged_until: float | None = None) -> Start | None:  # fmt: skip
     """Generate columns until `generate_until` (or convergence; if not converged, one
-    more round of every employee for a bound), then dive until `dive_until`. None if
-    some employee has no roster of their own in time."""
+    more round of every employee for a bound), then dive until `dive_until`, at most as
+    long as generation took where it converged, or until `unconverged_until` (if given)
+    where it did not. None if some employee has no roster of their own in time."""
     begun = time.monotonic()
     pricing = Pricing(inst, runs, seed)
     pricing.deadline = generate_until
@@ -219,7 +221,10 @@ def column_start(inst: Instance, *, generate_until: float, dive_until: float, wo
             start.reduced = {(eid, d, t): v for eid, (r, _b) in zip(ids, each, strict=True)
                              for (d, t), v in r.items()}  # fmt: skip
     now = time.monotonic()
-    dive_until = min(dive_until, now + DIVE_PER_GENERATION * (now - begun))
+    if result.converged:
+        dive_until = min(dive_until, now + DIVE_PER_GENERATION * (now - begun))
+    elif unconverged_until is not None:  # the dive's rounds are where columns come from
+        dive_until = pricing.deadline = unconverged_until
     chosen = dive(master, pricing, deadline=dive_until, lanes=workers,
                   threshold=DIVE_THRESHOLD, rounds=DIVE_ROUNDS)  # fmt: skip
     start.roster = {(eid, d): t for eid, col in chosen.items() for d, t in col}
