@@ -92,11 +92,16 @@ class Pricing:
             return self._by_paths(eid, duals)  # type: ignore[arg-type]
         return self._by_model(eid, duals)  # type: ignore[arg-type]
 
-    def _by_paths(self, eid: str, duals: dict) -> Priced:
-        """The PRICE_COLUMNS best rosters; exact, so the best is the bound."""
+    def _less(self, eid: str, duals: dict) -> np.ndarray:
+        """Employee `eid`'s (day, shift) costs: their requests less the duals."""
         costs = self.costs[eid].copy()
         for (d, t), v in duals.items():
             costs[d, self.index[t]] -= v
+        return costs
+
+    def _by_paths(self, eid: str, duals: dict) -> Priced:
+        """The PRICE_COLUMNS best rosters; exact, so the best is the bound."""
+        costs = self._less(eid, duals)
         rosters, best = self.paths[eid].best(costs, PRICE_COLUMNS)
         if not rosters:
             return Priced([], None)
@@ -140,9 +145,7 @@ class Pricing:
         the bound alone and no cells (each could be worth 0)."""
         if eid not in self.paths:
             return {}, self._by_model(eid, duals).bound
-        costs = self.costs[eid].copy()
-        for (d, t), v in duals.items():
-            costs[d, self.index[t]] -= v
+        costs = self._less(eid, duals)
         cells, best = self.paths[eid].through(costs)
         if not math.isfinite(best):
             return {}, None
@@ -220,8 +223,7 @@ def column_start(inst: Instance, *, generate_until: float, dive_until: float, wo
             start.lagrange += sum(duals[k] * need for k, (need, _u, _o) in inst.cover.items())
             start.reduced = {(eid, d, t): v for eid, (r, _b) in zip(ids, each, strict=True)
                              for (d, t), v in r.items()}  # fmt: skip
-    now = time.monotonic()
-    if result.converged:
+        now = time.monotonic()
         dive_until = min(dive_until, now + DIVE_PER_GENERATION * (now - begun))
     elif unconverged_until is not None:  # the dive's rounds are where columns come from
         dive_until = pricing.deadline = unconverged_until
