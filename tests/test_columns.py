@@ -122,6 +122,31 @@ def test_generation_in_parts_converges_to_the_same_relaxation():
         assert g.rounds == 1 and g.bound is None
 
 
+def test_converged_generation_keeps_its_duals_and_each_blocks_bound():
+    """At convergence (in one part or three), the duals every block was last priced
+    against are the relaxation's, and each block's bound is its pricing's against them:
+    with the needs they make the Lagrangian bound, equal to the relaxation. Callers use
+    them instead of pricing every block again."""
+    rng = random.Random(13)
+    for _ in range(20):
+        rows, columns = problem(rng)
+        price = pricer(columns)
+        for parts in (1, 3):
+            master = started(columns, rows)
+            g = generate(master, price, deadline=time.monotonic() + 10, parts=parts)
+            assert g.converged and g.duals is not None and set(g.bounds) == set(columns)
+            _value, duals, _ones = master.solve()
+            assert all(abs(duals[k] - g.duals[k]) < 1e-9 for k in rows)
+            assert all(abs(g.bounds[b] - price(b, g.duals).bound) < 1e-9 for b in columns)
+            lagrange = sum(g.bounds.values()) + sum(
+                g.duals[k] * n for k, (n, _u, _o) in rows.items()
+            )
+            assert abs(lagrange - g.value) < 1e-6
+        g = generate(started(columns, rows), price, deadline=time.monotonic() + 10, parts=3,
+                     max_rounds=1)  # fmt: skip
+        assert not g.converged and g.duals is None and not g.bounds
+
+
 def test_dive_paced_to_end_in_time():
     """`paced`: one block per pass until a pass is timed; then enough that the passes
     left fit: 60 free, 2 s a pass, 100 s left: 50 passes, 2 each; 10 s left: 12 each;

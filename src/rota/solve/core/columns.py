@@ -140,12 +140,15 @@ class Master:
 class Generation:
     """What `generate` did: the relaxation's last value, the best Lagrangian bound (None
     if no round had a bound from every block's pricing), rounds, and whether it
-    converged."""
+    converged; if it did, the duals it converged at and each block's pricing bound
+    against them (what the last round found: no need to price again)."""
 
     value: float | None = None
     bound: float | None = None
     rounds: int = 0
     converged: bool = False
+    duals: dict | None = None
+    bounds: dict[Hashable, float | None] = field(default_factory=dict)
 
 
 def generate(master: Master, price: Price, *, deadline: float, lanes: int = 1,
@@ -188,6 +191,7 @@ def generate(master: Master, price: Price, *, deadline: float, lanes: int = 1,
                 bounds = {}
             elif whole:
                 out.converged = True
+                out.duals, out.bounds = duals, dict(bounds)
                 break
     out.value = value
     return out

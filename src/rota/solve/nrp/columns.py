@@ -52,6 +52,9 @@ DIVE_THRESHOLD = 0.6  # a dive fixes every employee whose largest share is at le
 DIVE_ROUNDS = 2  # ... then generates for this many rounds before fixing more
 
 
+Cell = tuple[int, str]  # (day, shift)
+
+
 class Pricing:
     """Each employee's pricing, set up once: their state graph (paths.py) where it has at
     most PATHS_MAX_STATES states a day, else their own CP-SAT model (add_employee); `price`
@@ -138,13 +141,15 @@ class Pricing:
             bound = solver.best_objective_bound / PRICE_SCALE + slack + self.const[eid]
         return Priced([(c, self.cost(eid, c)) for c in dict.fromkeys(found)], bound)  # type: ignore[arg-type]
 
-    def reduced(self, eid: str, duals: dict) -> tuple[dict[tuple[int, str], float], float | None]:
+    def reduced(self, eid: str, duals: dict,
+                bound: float | None = None) -> tuple[dict[Cell, float], float | None]:  # fmt: skip
         """Against `duals`: how much more than their best roster (in cost less duals) the
         best roster working each (day, shift) costs, and a lower bound on that best (None
         if none). By dynamic programming, exact for every cell (Paths.through); by CP-SAT,
-        the bound alone and no cells (each could be worth 0)."""
+        the bound alone and no cells (each could be worth 0): `bound`, where their
+        pricing against these duals gave it already, else from pricing them again."""
         if eid not in self.paths:
-            return {}, self._by_model(eid, duals).bound
+            return {}, bound if bound is not None else self._by_model(eid, duals).bound
         costs = self._less(eid, duals)
         cells, best = self.paths[eid].through(costs)
         if not math.isfinite(best):
@@ -214,10 +219,13 @@ def column_start(inst: Instance, *, generate_until: float, dive_until: float, wo
     support = {(eid, d, t) for eid in ids for share, col in master.shares(eid) if share > EPS
                for d, t in col}  # fmt: skip
     start = Start({}, bound, support)
-    if result.converged:
-        _value, duals, _ones = master.solve()
+    if result.converged:  # at the duals it converged at, where the last round priced
+        # every employee (those priced by CP-SAT are not priced again)
+        duals = result.duals or {}
         with ThreadPoolExecutor(max(1, workers)) as pool:
-            each = list(pool.map(lambda eid: pricing.reduced(eid, duals), ids))
+            each = list(pool.map(
+                lambda eid: pricing.reduced(eid, duals, result.bounds.get(eid)), ids
+            ))  # fmt: skip
         if all(b is not None for _r, b in each):
             start.lagrange = sum(b for _r, b in each)  # type: ignore[misc]
             start.lagrange += sum(duals[k] * need for k, (need, _u, _o) in inst.cover.items())
