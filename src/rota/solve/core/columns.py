@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -151,6 +151,16 @@ class Generation:
     bounds: dict[Hashable, float | None] = field(default_factory=dict)
 
 
+def lagrangian(bounds: Iterable[float | None], duals: dict,
+               rows: dict[Hashable, tuple[int, int, int]]) -> float | None:  # fmt: skip
+    """The Lagrangian bound at `duals`: every block's pricing bound against them plus
+    the duals times the rows' needs (None if some block has no bound)."""
+    bounds = list(bounds)
+    if any(b is None for b in bounds):
+        return None
+    return sum(bounds) + sum(duals[k] * need for k, (need, _u, _o) in rows.items())  # type: ignore[arg-type]
+
+
 def generate(master: Master, price: Price, *, deadline: float, lanes: int = 1,
              max_rounds: int | None = None, parts: int = 1) -> Generation:  # fmt: skip
     """Rounds of: price the blocks not fixed (`lanes` at a time: `price` must release
@@ -182,9 +192,11 @@ def generate(master: Master, price: Price, *, deadline: float, lanes: int = 1,
                     if reduced < -EPS and master.add(b, column, cost):
                         added += 1
             whole = len(bounds) == len(free)  # every block priced against these duals
-            if whole and not master.fixed and all(v is not None for v in bounds.values()):
-                lagrange = sum(bounds.values())  # type: ignore[arg-type]
-                lagrange += sum(duals[k] * need for k, (need, _u, _o) in master.rows.items())
+            if (
+                whole
+                and not master.fixed
+                and ((lagrange := lagrangian(bounds.values(), duals, master.rows)) is not None)
+            ):
                 out.bound = lagrange if out.bound is None else max(out.bound, lagrange)
             if added:
                 value, duals, ones = master.solve()

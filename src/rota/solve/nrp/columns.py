@@ -19,7 +19,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from rota.nrp.instance import Instance, Roster
-from rota.solve.core.columns import EPS, Column, Master, Priced, dive, generate
+from rota.solve.core.columns import EPS, Column, Master, Priced, dive, generate, lagrangian
 from rota.solve.nrp.model import RUNS, add_employee
 from rota.solve.nrp.paths import Paths, paths_of
 from rota.solve.run import configure
@@ -221,14 +221,14 @@ def column_start(inst: Instance, *, generate_until: float, dive_until: float, wo
     start = Start({}, bound, support)
     if result.converged:  # at the duals it converged at, where the last round priced
         # every employee (those priced by CP-SAT are not priced again)
-        duals = result.duals or {}
+        duals = result.duals
+        assert duals is not None  # set whenever generation converged
         with ThreadPoolExecutor(max(1, workers)) as pool:
             each = list(pool.map(
                 lambda eid: pricing.reduced(eid, duals, result.bounds.get(eid)), ids
             ))  # fmt: skip
-        if all(b is not None for _r, b in each):
-            start.lagrange = sum(b for _r, b in each)  # type: ignore[misc]
-            start.lagrange += sum(duals[k] * need for k, (need, _u, _o) in inst.cover.items())
+        start.lagrange = lagrangian((b for _r, b in each), duals, inst.cover)
+        if start.lagrange is not None:
             start.reduced = {(eid, d, t): v for eid, (r, _b) in zip(ids, each, strict=True)
                              for (d, t), v in r.items()}  # fmt: skip
         now = time.monotonic()
