@@ -4,6 +4,7 @@ brute-forced problems: no roster model, columns given as lists."""
 from __future__ import annotations
 
 import itertools
+import math
 import random
 import time
 
@@ -15,7 +16,7 @@ from rota.solve.core.columns import Master, Priced, dive, generate, paced
 def pricer(columns: dict[str, list[tuple[frozenset, float]]]):  # noqa: ANN201
     """Exact pricing over explicit lists: the best column by reduced cost, and its bound."""
 
-    def price(block: str, duals: dict) -> Priced:
+    def price(block: str, duals: dict, ceiling: float = math.inf) -> Priced:
         scored = [(cost - sum(duals.get(k, 0.0) for k in col), col, cost)
                   for col, cost in columns[block]]  # fmt: skip
         value, col, cost = min(scored, key=lambda s: s[0])
@@ -205,3 +206,23 @@ def test_relaxation_not_optimal_is_solved_again_from_scratch():
     master.lp = Failing(master.lp, 2)
     with pytest.raises(RuntimeError, match="not optimal"):
         master.solve()
+
+
+def test_each_block_is_priced_under_a_ceiling_one_of_its_columns_reaches():
+    """Generation passes each block its own dual as the ceiling: the relaxation takes
+    some column of the block at a reduced cost of 0, so the block's best (cost less the
+    duals) is at most the ceiling, and pricing may leave out every column above it."""
+    rng = random.Random(17)
+    seen = []
+    for _ in range(20):
+        rows, columns = problem(rng)
+        exact = pricer(columns)
+
+        def price(block, duals, ceiling, exact=exact):
+            out = exact(block, duals)
+            seen.append(out.bound - ceiling)
+            return out
+
+        g = generate(started(columns, rows), price, deadline=time.monotonic() + 10)
+        assert g.converged
+    assert seen and max(seen) < 1e-6

@@ -13,6 +13,7 @@ import pytest
 from ortools.sat.python import cp_model
 
 from rota.nrp.instance import Employee, Instance, evaluate, read_instance
+from rota.solve.nrp import paths
 from rota.solve.nrp.model import add_employee
 from rota.solve.nrp.paths import paths_of
 
@@ -73,6 +74,50 @@ def test_best_against_every_legal_roster(seed):
     assert prices == sorted(prices)
     for r in rosters:
         assert evaluate(inst, {("A", d): t for d, t in r})[1] == []
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_best_under_a_ceiling_against_every_legal_roster(seed, monkeypatch):
+    """With a ceiling some legal roster reaches (the relaxation bounding every graph,
+    however small): the least cost is still the cheapest legal roster's, and the rosters
+    returned are the cheapest ones, those at most the ceiling. A ceiling below every
+    roster (duals off by rounding) falls back to the whole search."""
+    monkeypatch.setattr(paths, "CEILING_MIN_RATIO", 0)
+    rng = random.Random(200 + seed)
+    inst = random_instance(rng)
+    costs = np.array([[rng.uniform(-10, 10) for _ in inst.shifts] for _ in range(7)])
+    col = {t: i for i, t in enumerate(inst.shifts)}
+    every = sorted(sum(costs[d, col[t]] for d, t in r) for r in legal_rosters(inst))
+    if not every:
+        return
+    graph = paths_of(inst, inst.employees[0])
+    for ceiling in (every[0], every[min(2, len(every) - 1)], every[0] - 5.0):
+        rosters, best = graph.best(costs, k=4, ceiling=ceiling)
+        assert best == pytest.approx(every[0])
+        prices = [sum(costs[d, col[t]] for d, t in r) for r in rosters]
+        whole = [sum(costs[d, col[t]] for d, t in r) for r in graph.best(costs, k=4)[0]]
+        kept = whole if ceiling < every[0] else [p for p in whole if p <= ceiling + 1e-9]
+        assert prices == pytest.approx(kept)
+
+
+def test_relaxation_bounds_every_state_on_benchmark_employees(monkeypatch):
+    """On Instance8's employees (the nights counted in the relaxation; up to 4 million
+    states a day), under random costs with nights the cheapest, the search with the least
+    cost as its ceiling finds that cost and a roster at it: the relaxation's bound on
+    the rest of the roster never cuts the cheapest path."""
+    inst = read_instance(NRP / "Instance8.txt")
+    rng = np.random.default_rng(8)
+    for i in (0, 13, 16):  # A (8,550 states a day), N and Q (3.2 and 3.8 million)
+        graph = paths_of(inst, inst.employees[i])
+        costs = rng.normal(0, 20, (inst.days, len(inst.shifts)))
+        costs[:, inst.shifts.index("N")] -= 60.0
+        rosters, best = graph.best(costs, k=5)
+        monkeypatch.setattr(paths, "CEILING_MIN_RATIO", 0)
+        under, least = graph.best(costs, k=5, ceiling=best)
+        assert least == pytest.approx(best)
+        assert len(under) >= 1
+        assert sum(costs[d, inst.shifts.index(t)] for d, t in under[0]) == pytest.approx(best)
+        monkeypatch.undo()
 
 
 @pytest.mark.parametrize("seed", range(12))

@@ -46,7 +46,9 @@ class Priced:
     bound: float | None = None
 
 
-Price = Callable[[Hashable, dict], Priced]
+Price = Callable[[Hashable, dict, float], Priced]  # (block, row duals, the block's own
+# dual): a column is worth adding only if its cost less the duals of its rows is below
+# the block's dual, and some column of the block's (the relaxation's) costs exactly that
 
 
 class Master:
@@ -182,7 +184,8 @@ def generate(master: Master, price: Price, *, deadline: float, lanes: int = 1,
         while time.monotonic() < deadline and (max_rounds is None or out.rounds < max_rounds):
             part = [free[(turn + i) % len(free)] for i in range(size)]
             turn = (turn + size) % max(1, len(free))
-            priced = list(pool.map(lambda b, duals=duals: price(b, duals), part))
+            priced = list(pool.map(lambda b, duals=duals, ones=ones: price(b, duals, ones[b]),
+                                   part))  # fmt: skip
             out.rounds += 1
             added = 0
             for b, p in zip(part, priced, strict=True):

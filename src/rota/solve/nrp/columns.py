@@ -24,12 +24,13 @@ from rota.solve.nrp.model import RUNS, add_employee
 from rota.solve.nrp.paths import Paths, paths_of
 from rota.solve.run import configure
 
-PATHS_MAX_STATES = 2_000_000  # an employee's pricing by dynamic programming (paths.py) up
+PATHS_MAX_STATES = 4_000_000  # an employee's pricing by dynamic programming (paths.py) up
 # to this many states a day, by CP-SAT above: the search's time grows with the states
-# (Instance8's largest, 3.8 million: 70 ms; Instance14's 51 million, two shift types
-# capped at half of 42 days: 0.8-1.8 s, and by dynamic programming alone its generation
-# had 20 rounds in 126 s; Instances 7-12 all below, 1-3 ms an employee against CP-SAT's
-# 17-41 ms)
+# (Instance8's largest, 3.8 million: 190 ms, 50 ms under the master's ceiling, against
+# CP-SAT's 180 ms; at 2 million, its 3 largest by CP-SAT, generation took 11.5-17.5 s,
+# now 5.3-7.1; Instance14's 51 million, two shift types capped at half of 42 days:
+# 0.8-1.8 s, and by dynamic programming alone its generation had 20 rounds in 126 s;
+# Instances 7 and 9-12 all below 700,000, 1-40 ms an employee)
 PRICE_COLUMNS = 5  # by dynamic programming, the best rosters into this many end states
 # (1, 2, 20: Instance12 converges in 8.7 / 9.8 / 31.6 s against 11.2, Instance8 16.6 /
 # 12.2 / - against 10.6; more columns make each relaxation slower)
@@ -90,9 +91,12 @@ class Pricing:
         """The requests' penalty of one employee's roster (a set of (day, shift))."""
         return self.const[eid] + sum(self.request.get((eid, d, t), 0) for d, t in column)
 
-    def __call__(self, eid: Hashable, duals: dict) -> Priced:
+    def __call__(self, eid: Hashable, duals: dict, ceiling: float = math.inf) -> Priced:
+        """Employee `eid`'s rosters against `duals`; by dynamic programming, only those
+        whose cost less the duals is at most `ceiling` (the employee's dual in the master:
+        the relaxation holds a roster at it) are searched for."""
         if eid in self.paths:
-            return self._by_paths(eid, duals)  # type: ignore[arg-type]
+            return self._by_paths(eid, duals, ceiling)  # type: ignore[arg-type]
         return self._by_model(eid, duals)  # type: ignore[arg-type]
 
     def _less(self, eid: str, duals: dict) -> np.ndarray:
@@ -102,10 +106,11 @@ class Pricing:
             costs[d, self.index[t]] -= v
         return costs
 
-    def _by_paths(self, eid: str, duals: dict) -> Priced:
-        """The PRICE_COLUMNS best rosters; exact, so the best is the bound."""
+    def _by_paths(self, eid: str, duals: dict, ceiling: float) -> Priced:
+        """The PRICE_COLUMNS best rosters (of those under `ceiling`); exact, so the best
+        is the bound."""
         costs = self._less(eid, duals)
-        rosters, best = self.paths[eid].best(costs, PRICE_COLUMNS)
+        rosters, best = self.paths[eid].best(costs, PRICE_COLUMNS, ceiling - self.const[eid])
         if not rosters:
             return Priced([], None)
         columns = [frozenset(r) for r in rosters]

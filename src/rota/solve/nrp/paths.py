@@ -37,6 +37,13 @@ from numba import njit
 from rota.nrp.instance import Employee, Instance
 
 INF = np.inf
+REST_COUNTERS = 8  # the relaxation bounding a search with a ceiling (Paths.best, `_rest`)
+# counts the shift types of the smallest maxima while the product of their counters'
+# sizes stays at most this (Instance8: nights, at most 4, whose duals are the largest)
+CEILING_MIN_RATIO = 25  # ... on graphs with at least this many states a day for each of
+# the relaxation's (below, it costs more than it saves: Instance10's, 20 or 2, 1.2 times
+# as long with it; Instance8's, 30 to 450, 1.5 to 4 times as fast)
+CEILING_TOLERANCE = 1e-6  # a state is dropped only when this much above the ceiling
 
 
 @dataclass
@@ -57,6 +64,7 @@ class Paths:
     min_off: int
     max_weekends: int  # -1: cannot bind
     weekend: np.ndarray  # (days,) int: 1 Saturday, 2 Sunday of a counted weekend, else 0
+    keep: np.ndarray  # (counters,) bool: counted in the relaxation that bounds the search
 
     @property
     def states(self) -> int:
@@ -67,11 +75,35 @@ class Paths:
         return (self.forbid.shape[0] * runs * 2 * (self.max_units + 1)
                 * int(np.prod(self.radix)) * weekends)  # fmt: skip
 
-    def best(self, costs: np.ndarray, k: int = 1) -> tuple[list[list[tuple[int, str]]], float]:
+    @property
+    def relaxed(self) -> int:
+        """How many states a day the relaxation of `_rest` holds."""
+        nc = int(np.prod(self.radix[self.keep])) if len(self.radix) else 1
+        weekends = self.max_weekends + 1 if self.max_weekends >= 0 else 1
+        return self.forbid.shape[0] * max(self.max_on, 1) * (self.max_units + 1) * nc * weekends
+
+    def best(self, costs: np.ndarray, k: int = 1,
+             ceiling: float = math.inf) -> tuple[list[list[tuple[int, str]]], float]:  # fmt: skip
         """Up to `k` rosters (lists of (day, shift)) of least total cost, `costs` being a
         (days, shifts) float array (the cost of working that shift that day; off costs
-        nothing), cheapest first, and the least cost (inf if they have no legal roster)."""
-        choice, totals, _cells = self._search(costs, k, False)
+        nothing), cheapest first, and the least cost (inf if they have no legal roster).
+        With a finite `ceiling` (a cost some legal roster is known to reach), rosters
+        dearer than it are not searched for: a day's state whose cost so far plus a lower
+        bound on the rest (`rest`, a relaxation) exceeds it is not expanded. The least
+        cost is still exact; fewer than `k` rosters may come back."""
+        if self.states < CEILING_MIN_RATIO * self.relaxed:
+            ceiling = math.inf
+        rest = _NO_REST
+        if math.isfinite(ceiling):
+            rest = _rest(
+                np.asarray(costs, dtype=np.float64), self.avail, self.klass, self.forbid,
+                self.units, self.counter, self.radix, self.keep, self.max_units,
+                self.min_units, self.max_on, self.max_weekends, self.weekend,
+            )  # fmt: skip
+        choice, totals, _cells = self._search(costs, k, False, ceiling + CEILING_TOLERANCE, rest)
+        if not len(totals) and math.isfinite(ceiling):  # the ceiling was wrong (the duals
+            # are floats): search it all
+            choice, totals, _cells = self._search(costs, k, False, math.inf, _NO_REST)
         rosters = [[(d, self.shifts[t]) for d, t in enumerate(row) if t >= 0] for row in choice]
         return rosters, (float(totals[0]) if len(totals) else math.inf)
 
@@ -79,14 +111,16 @@ class Paths:
         """For each (day, shift), the least cost of a legal roster that works it (a
         (days, shifts) array, inf where none does), and the least cost of any. Exact:
         the search keeps every state (no dominance) and goes back from the end."""
-        _choice, totals, cells = self._search(costs, 1, True)
+        _choice, totals, cells = self._search(costs, 1, True, math.inf, _NO_REST)
         return cells, (float(totals[0]) if len(totals) else math.inf)
 
-    def _search(self, costs: np.ndarray, k: int, through: bool) -> tuple:
+    def _search(self, costs: np.ndarray, k: int, through: bool, ceiling: float,
+                rest: np.ndarray) -> tuple:  # fmt: skip
         return _searches[through](
             costs.astype(np.float64), self.avail, self.klass, self.forbid, self.units,
             self.counter, self.radix, self.max_units, self.min_units, self.max_on,
-            self.min_on, self.min_off, self.max_weekends, self.weekend, k,
+            self.min_on, self.min_off, self.max_weekends, self.weekend, k, ceiling, rest,
+            self.keep,
         )  # fmt: skip
 
 
@@ -121,13 +155,20 @@ def paths_of(inst: Instance, e: Employee) -> Paths:
     weekend = np.zeros(h, dtype=np.int64)
     for w in range(inst.weeks):
         weekend[7 * w + 5], weekend[7 * w + 6] = 1, 2
+    keep = np.zeros(len(radix), dtype=np.bool_)  # the tightest counters, while their
+    product = 1  # product stays small: the relaxation's states multiply by each
+    for j in sorted(range(len(radix)), key=lambda j: radix[j]):
+        if product * radix[j] > REST_COUNTERS:
+            break
+        keep[j] = True
+        product *= radix[j]
     return Paths(
         shifts=shifts, avail=avail, klass=klass, forbid=forbid, units=units,
         counter=counter, radix=np.array(radix, dtype=np.int64),
         max_units=e.max_minutes // g, min_units=-(-e.min_minutes // g),
         max_on=e.max_consecutive, min_on=e.min_consecutive, min_off=e.min_days_off,
         max_weekends=e.max_weekends if e.max_weekends < inst.weeks else -1,
-        weekend=weekend,
+        weekend=weekend, keep=keep,
     )  # fmt: skip
 
 
@@ -149,7 +190,8 @@ def _compiled(through: bool):  # noqa: ANN202
 
     @njit(cache=True, nogil=True)
     def _search(costs, avail, klass, forbid, units, counter, radix, max_units, min_units,
-                max_on, min_on, min_off, max_weekends, weekend, k):  # pragma: no cover  # fmt: skip
+                max_on, min_on, min_off, max_weekends, weekend, k, ceiling, tail,
+                keep):  # pragma: no cover  # fmt: skip
         h, n = avail.shape
         nk = forbid.shape[0]  # classes + off
         runs = max(max_on, min_off, 1)
@@ -169,6 +211,9 @@ def _compiled(through: bool):  # noqa: ANN202
         cstride = np.ones(len(radix), dtype=np.int64)
         for j in range(len(radix) - 2, -1, -1):
             cstride[j] = cstride[j + 1] * radix[j + 1]
+        bounded = ceiling < np.inf  # states are looked up in `tail` (_rest's bounds)
+        kr, kstride, knc = _relaxed(radix, keep)
+        ron = max(max_on, 1)
         # the states reached, day after day, in one growing buffer: state, cost, the entry
         # it came from, the shift worked (-1 off); `slot` finds today's entry of a state
         cap = 4096
@@ -304,6 +349,18 @@ def _compiled(through: bool):  # noqa: ANN202
                 if u + reach[d] < min_units:
                     dead[i] = True
                     continue
+                if bounded:  # the cheapest rest of the relaxation cannot keep it under
+                    kc = s // s_k
+                    r = (s // s_r) % runs if kc > 0 else 0
+                    c = (s // s_c) % nc
+                    rc = 0
+                    for j in range(len(radix)):
+                        if keep[j]:
+                            rc += ((c // cstride[j]) % radix[j]) * kstride[j]
+                    at = (((kc * ron + r) * nu + u) * knc + rc) * nw + s % nw
+                    if val[i] + tail[d, at] > ceiling:
+                        dead[i] = True
+                        continue
                 if through:
                     continue
                 c = (s // s_c) % nc
@@ -368,6 +425,92 @@ def _compiled(through: bool):  # noqa: ANN202
 
 
 _searches = (_compiled(False), _compiled(True))
+
+
+@njit(cache=True, nogil=True)
+def _relaxed(radix, keep):  # pragma: no cover
+    """The counters of the relaxation (`_rest`): each one's size there (1 if not kept),
+    stride, and the number of their combinations."""
+    kr = np.ones(len(radix), dtype=np.int64)
+    for j in range(len(radix)):
+        if keep[j]:
+            kr[j] = radix[j]
+    kstride = np.ones(len(radix), dtype=np.int64)
+    for j in range(len(radix) - 2, -1, -1):
+        kstride[j] = kstride[j + 1] * kr[j + 1]
+    nc = 1
+    for j in range(len(radix)):
+        nc *= kr[j]
+    return kr, kstride, nc
+
+
+@njit(cache=True, nogil=True)
+def _rest(costs, avail, klass, forbid, units, counter, radix, keep, max_units, min_units,
+          max_on, max_weekends, weekend):  # pragma: no cover  # fmt: skip
+    """A lower bound on the cheapest way to finish a roster from each state after each
+    day: the same search backwards on fewer rules (no minimum run of days on or off, and
+    only the `keep` counters), over every state of that relaxation: (days, states), the
+    state (class, run of days on - 1 (0 when off), minute units, kept counters,
+    weekends) indexed as `_search` looks it up; inf where the minimum minutes are out
+    of reach."""
+    h, n = avail.shape
+    nk = forbid.shape[0]
+    on = max(max_on, 1)
+    nu = max_units + 1
+    kr, kstride, nc = _relaxed(radix, keep)
+    nw = max_weekends + 1 if max_weekends >= 0 else 1
+    size = nk * on * nu * nc * nw
+    rest = np.full((h, size), np.inf)
+    for s in range(size):
+        if (s // (nc * nw)) % nu >= min_units:
+            rest[h - 1, s] = 0.0
+    for d in range(h - 2, -1, -1):
+        nd = d + 1
+        for kc in range(nk):
+            for r in range(on if kc > 0 else 1):  # off carries no run
+                base = (kc * on + r) * nu
+                for u in range(nu):
+                    for c in range(nc):
+                        for w in range(nw):
+                            best = rest[nd, (u * nc + c) * nw + w]  # off on day d + 1
+                            for t in range(n):
+                                if not avail[nd, t]:
+                                    continue
+                                nr = 0
+                                if kc > 0:
+                                    if forbid[kc, t] or r + 2 > max_on:
+                                        continue
+                                    nr = r + 1
+                                nu2 = u + units[t]
+                                if nu2 > max_units:
+                                    continue
+                                nc2 = c
+                                j = counter[t]
+                                if j >= 0 and keep[j]:
+                                    if (c // kstride[j]) % kr[j] + 1 >= kr[j]:
+                                        continue
+                                    nc2 = c + kstride[j]
+                                nw2 = w
+                                if max_weekends >= 0 and (
+                                    weekend[nd] == 1 or (weekend[nd] == 2 and kc == 0)
+                                ):
+                                    if w + 1 > max_weekends:
+                                        continue
+                                    nw2 = w + 1
+                                v = (
+                                    costs[nd, t]
+                                    + rest[
+                                        nd,
+                                        (((klass[t] * on + nr) * nu + nu2) * nc + nc2) * nw + nw2,
+                                    ]
+                                )
+                                if v < best:
+                                    best = v
+                            rest[d, ((base + u) * nc + c) * nw + w] = best
+    return rest
+
+
+_NO_REST = np.zeros((0, 0))  # `rest` where the search has no ceiling
 
 
 @njit(cache=True, nogil=True)
