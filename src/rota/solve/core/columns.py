@@ -23,6 +23,8 @@ instances to optimality), without the branching.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 import time
 from collections.abc import Callable, Hashable, Iterable, Sequence
@@ -57,13 +59,22 @@ class Master:
     def __init__(self, blocks: Sequence[Hashable], rows: dict[Hashable, tuple[int, int, int]]):
         self.blocks = list(blocks)
         self.rows = rows
+        self.columns: dict[Hashable, dict[Column, tuple[float, pywraplp.Variable]]] = {
+            b: {} for b in self.blocks
+        }
+        self.fixed: dict[Hashable, Column] = {}
+        self.last: dict[Hashable, list[tuple[float, Column]]] = {}
+        self._build()
+
+    def _build(self) -> None:
+        """The relaxation with the rows (each with its slack) and no column."""
         self.lp = pywraplp.Solver.CreateSolver("GLOP")
         inf = self.lp.infinity()
         self.objective = self.lp.Objective()
         self.objective.SetMinimization()
         self.one = {b: self.lp.Constraint(1, 1) for b in self.blocks}
         self.cover = {}
-        for key, (need, under, over) in rows.items():
+        for key, (need, under, over) in self.rows.items():
             c = self.lp.Constraint(need, need)
             u, o = self.lp.NumVar(0, inf, ""), self.lp.NumVar(0, inf, "")
             c.SetCoefficient(u, 1)
@@ -71,11 +82,17 @@ class Master:
             self.objective.SetCoefficient(u, under)
             self.objective.SetCoefficient(o, over)
             self.cover[key] = c
-        self.columns: dict[Hashable, dict[Column, tuple[float, pywraplp.Variable]]] = {
-            b: {} for b in self.blocks
-        }
-        self.fixed: dict[Hashable, Column] = {}
-        self.last: dict[Hashable, list[tuple[float, Column]]] = {}
+
+    def _rebuild(self) -> None:
+        """The relaxation built again, with every column and fixing it had."""
+        old = self.columns
+        self._build()
+        self.columns = {b: {} for b in self.blocks}
+        for b, cols in old.items():
+            for col, (cost, _v) in cols.items():
+                self.add(b, col, cost)
+            if b in self.fixed:
+                self.fix(b, self.fixed[b])
 
     def add(self, block: Hashable, column: Column, cost: float) -> bool:
         """Add a column of `block`; False if it was there already at that cost or less
@@ -106,6 +123,10 @@ class Master:
             scratch = pywraplp.MPSolverParameters()
             scratch.SetIntegerParam(scratch.INCREMENTALITY, scratch.INCREMENTALITY_OFF)
             status = self.lp.Solve(scratch)
+        if status != pywraplp.Solver.OPTIMAL:  # ... and, once, ABNORMAL again from scratch
+            # (Instance8, the dive's search after some thousand fixings undone): a new one
+            self._rebuild()
+            status = self.lp.Solve()
         if status != pywraplp.Solver.OPTIMAL:
             raise RuntimeError(f"the master's relaxation is not optimal ({status})")
         value = self.objective.Value()
@@ -130,6 +151,12 @@ class Master:
         self.fixed[block] = column
         for col, (_c, v) in self.columns[block].items():
             v.SetUb(1 if col == column else 0)
+
+    def unfix(self, block: Hashable) -> None:
+        """`block` may take any of its columns again."""
+        del self.fixed[block]
+        for _c, v in self.columns[block].values():
+            v.SetUb(self.lp.infinity())
 
     def choice(self) -> dict[Hashable, Column]:
         """A column for every block: the fixed one, or the largest share."""
@@ -164,7 +191,8 @@ def lagrangian(bounds: Iterable[float | None], duals: dict,
 
 
 def generate(master: Master, price: Price, *, deadline: float, lanes: int = 1,
-             max_rounds: int | None = None, parts: int = 1) -> Generation:  # fmt: skip
+             max_rounds: int | None = None, parts: int = 1,
+             cutoff: float | None = None) -> Generation:  # fmt: skip
     """Rounds of: price the blocks not fixed (`lanes` at a time: `price` must release
     the interpreter, as CP-SAT's solve does) against the relaxation's duals, add the
     columns with a negative reduced cost, solve the relaxation again if any was added;
@@ -172,12 +200,14 @@ def generate(master: Master, price: Price, *, deadline: float, lanes: int = 1,
     `max_rounds`, or `deadline`. With `parts` > 1, a round prices only the next of that
     many parts of the blocks, so each part is priced against the duals its predecessors'
     columns made (fewer pricing solves to converge); the Lagrangian bound then comes
-    only from `parts` rounds in a row against the same duals (at convergence)."""
+    only from `parts` rounds in a row against the same duals (at convergence). The bound
+    holds for every roster that keeps the master's fixings (each fixed block adds its
+    column's cost less the duals); with `cutoff`, generation stops once it is above."""
     out = Generation()
     value, duals, ones = master.solve()
     bounds: dict[Hashable, float | None] = {}  # blocks priced against these duals (and,
     # as any column added changes them, none of which added a column)
-    free = [b for b in master.blocks if b not in master.fixed]  # none is fixed in here
+    free = [b for b in master.blocks if b not in master.fixed]
     size = math.ceil(len(free) / max(1, parts))
     turn = 0
     with ThreadPoolExecutor(max(1, lanes)) as pool:
@@ -195,12 +225,12 @@ def generate(master: Master, price: Price, *, deadline: float, lanes: int = 1,
                     if reduced < -EPS and master.add(b, column, cost):
                         added += 1
             whole = len(bounds) == len(free)  # every block priced against these duals
-            if (
-                whole
-                and not master.fixed
-                and ((lagrange := lagrangian(bounds.values(), duals, master.rows)) is not None)
-            ):
+            if whole and (lagrange := lagrangian(bounds.values(), duals, master.rows)) is not None:
+                lagrange += sum(master.columns[b][col][0] - sum(duals.get(k, 0.0) for k in col)
+                                for b, col in master.fixed.items())  # fmt: skip
                 out.bound = lagrange if out.bound is None else max(out.bound, lagrange)
+                if cutoff is not None and out.bound > cutoff:
+                    break
             if added:
                 value, duals, ones = master.solve()
                 bounds = {}
@@ -222,24 +252,104 @@ def paced(free: int, last: float | None, left: float) -> int:
 
 
 def dive(master: Master, price: Price, *, deadline: float, lanes: int = 1,
-         threshold: float = 0.6, rounds: int = 2) -> dict[Hashable, Column]:  # fmt: skip
+         threshold: float = 0.6, rounds: int = 2, search_until: float | None = None,
+         search_rounds: int = 100, step: float = 1.0,
+         alternatives: int = 2) -> dict[Hashable, Column]:  # fmt: skip
     """Fix every column the relaxation takes at `threshold` or more (and at least the
     largest shares of as many blocks as `paced` says, so that the dive ends in time),
     generate for up to `rounds` rounds, repeat until every block is fixed or
     `deadline`; then each block's column (`Master.choice`: a block still free takes its
-    largest share)."""
-    last = None
-    while len(master.fixed) < len(master.blocks) and time.monotonic() < deadline:
-        began = time.monotonic()
-        master.solve()  # columns were added since the last solve
-        free = [(s, b, col) for b in master.blocks if b not in master.fixed
-                for s, col in master.shares(b)[:1]]  # fmt: skip
-        take = [(b, col) for s, b, col in free if s >= threshold]
-        most = paced(len(free), last, deadline - began)
-        if len(take) < most:
-            take = [(b, col) for _s, b, col in sorted(free, key=lambda f: -f[0])[:most]]
-        for b, col in take:
-            master.fix(b, col)
-        generate(master, price, deadline=deadline, lanes=lanes, max_rounds=rounds)
-        last = time.monotonic() - began
-    return master.choice()
+    largest share).
+
+    With `search_until` (instead of `deadline`), every dive generates for up to
+    `search_rounds` rounds a pass, the first is paced to end by then, and the search
+    goes on from its roster until then, best first: each pass leaves behind, as
+    alternatives, the second largest share of the `alternatives` blocks whose largest is
+    nearest a half; from each roster found, the alternative left by the cheapest
+    relaxation is fixed in its place and the dive goes on from there. Fixings whose
+    relaxation (generated to convergence) or Lagrangian bound costs more than the best
+    roster so far less `step` (the least difference between two rosters' costs: 1 where
+    costs are whole) are not dived into: no roster under them is better. The master must
+    have converged before; the search stops at a roster that costs its relaxation
+    (rounded up to a step). Returns the best roster found."""
+    best: list = [math.inf, None]  # cost, choice
+    lowest = math.inf  # with the search, the relaxation before any fixing (converged, as
+    if search_until is not None:  # the search is only for then): no roster is cheaper
+        lowest = math.ceil((master.solve()[0] - EPS) / step) * step
+    waiting: list = []  # (relaxation, order, fixings, block, column): the alternatives
+    order = itertools.count()
+
+    def leaf() -> None:
+        """The roster of every free block's largest share, if the best so far."""
+        chosen = master.choice()
+        held = [b for b in master.blocks if b not in master.fixed]
+        for b in held:
+            master.fix(b, chosen[b])
+        value = master.solve()[0]
+        for b in held:
+            master.unfix(b)
+        if value < best[0] - EPS:
+            best[0], best[1] = value, chosen
+
+    def above() -> float | None:
+        """What a relaxation must not exceed to hold a better roster (None: no roster yet)."""
+        return None if best[0] == math.inf else best[0] - step + EPS
+
+    def hopeless(g: Generation) -> bool:
+        """No roster under these fixings beats the best by a step: their relaxation,
+        generated to convergence, or a Lagrangian bound on it, costs more."""
+        limit = above()
+        return limit is not None and (
+            (g.bound is not None and g.bound > limit)
+            or (g.converged and g.value is not None and g.value > limit)
+        )
+
+    def plunge(until: float, rounds: int) -> None:
+        last = None
+        while True:
+            began = time.monotonic()
+            value = master.solve()[0]  # columns were added since the last solve
+            free = [(s, b, col) for b in master.blocks if b not in master.fixed
+                    for s, col in master.shares(b)[:1]]  # fmt: skip
+            if not free or began >= until:
+                leaf()
+                return
+            take = [(b, col) for s, b, col in free if s >= threshold]
+            most = paced(len(free), last, until - began)
+            if len(take) < most:
+                take = [(b, col) for _s, b, col in sorted(free, key=lambda f: -f[0])[:most]]
+            if search_until is not None:
+                for _s, b, _col in sorted(free, key=lambda f: abs(f[0] - 0.5))[:alternatives]:
+                    second = master.shares(b)[1:2]
+                    if second and second[0][0] > EPS:
+                        heapq.heappush(waiting, (value, next(order), dict(master.fixed), b,
+                                                 second[0][1]))  # fmt: skip
+            for b, col in take:
+                master.fix(b, col)
+            g = generate(master, price, deadline=until, lanes=lanes, max_rounds=rounds,
+                         cutoff=above())  # fmt: skip
+            if hopeless(g):
+                return
+            last = time.monotonic() - began
+
+    if search_until is None:
+        plunge(deadline, rounds)
+    else:
+        plunge(search_until, search_rounds)
+    while (search_until is not None and waiting and time.monotonic() < search_until
+           and best[0] > lowest + EPS):  # fmt: skip
+        value, _n, fixings, block, column = heapq.heappop(waiting)
+        limit = above()
+        if limit is not None and value > limit:
+            break  # and every one after it
+        for b in list(master.fixed):
+            if fixings.get(b) != master.fixed[b]:
+                master.unfix(b)
+        for b, col in fixings.items():
+            if b not in master.fixed:
+                master.fix(b, col)
+        master.fix(block, column)
+        if not hopeless(generate(master, price, deadline=search_until, lanes=lanes,
+                                 max_rounds=search_rounds, cutoff=above())):  # fmt: skip
+            plunge(search_until, search_rounds)
+    return best[1]

@@ -51,6 +51,11 @@ DIVE_PER_GENERATION = 1.0  # a dive takes at most as long as generation did: its
 # (60 s: Instance7 1,056 from levels started at 2.5 s; a dive until 36 s left them 6 s)
 DIVE_THRESHOLD = 0.6  # a dive fixes every employee whose largest share is at least this
 DIVE_ROUNDS = 2  # ... then generates for this many rounds before fixing more
+SEARCH_PER_GENERATION = 4.0  # where generation converged, the dive searches on (core.
+# columns.dive) until `search_by`, if that leaves at least this many times generation's
+# time (60 s: Instance8, 5-7 s, searches; Instance12, 15 s, does not)
+SEARCH_ROUNDS = 100  # ... generating to convergence at each pass (a bound at each)
+SEARCH_ALTERNATIVES = 2  # ... leaving this many alternatives at each pass
 
 
 Cell = tuple[int, str]  # (day, shift)
@@ -190,8 +195,8 @@ class Start:
 
 
 def column_start(inst: Instance, *, generate_until: float, dive_until: float, workers: int,
-                 seed: int, runs: str = RUNS[0],
-                 unconverged_until: float | None = None) -> Start | None:  # fmt: skip
+                 seed: int, runs: str = RUNS[0], unconverged_until: float | None = None,
+                 search_by: float | None = None) -> Start | None:  # fmt: skip
     """Generate columns until `generate_until` (or convergence; if not converged, one
     more round of every employee for a bound), then dive until `dive_until`, at most as
     long as generation took where it converged, or until `unconverged_until` (if given)
@@ -240,7 +245,15 @@ def column_start(inst: Instance, *, generate_until: float, dive_until: float, wo
         dive_until = min(dive_until, now + DIVE_PER_GENERATION * (now - begun))
     elif unconverged_until is not None:  # the dive's rounds are where columns come from
         dive_until = pricing.deadline = unconverged_until
+    search_until = None  # the search after the dive: where generation converged with
+    if result.converged and search_by is not None:  # time for it to go on for
+        took = time.monotonic() - begun  # SEARCH_PER_GENERATION times as long
+        if time.monotonic() + SEARCH_PER_GENERATION * took <= search_by:
+            search_until = search_by
+    pricing.deadline = max(dive_until, search_until or dive_until)
     chosen = dive(master, pricing, deadline=dive_until, lanes=workers,
-                  threshold=DIVE_THRESHOLD, rounds=DIVE_ROUNDS)  # fmt: skip
+                  threshold=DIVE_THRESHOLD, rounds=DIVE_ROUNDS, search_until=search_until,
+                  search_rounds=SEARCH_ROUNDS, step=1.0,
+                  alternatives=SEARCH_ALTERNATIVES)  # fmt: skip
     start.roster = {(eid, d): t for eid, col in chosen.items() for d, t in col}
     return start

@@ -45,6 +45,8 @@ DIVE_SHARE = 0.35  # ... and until this share of the time (at most as long as ge
 DIVE_UNCONVERGED_SHARE = 0.6  # ... but where generation did not converge, diving (which
 # generates between its fixings) until this share (60 s: Instance14 1,289 against 1,385,
 # Instance15 4,276 against 4,512 with the dive until 35 %)
+SEARCH_SHARE = 0.7  # ... and where generation converged fast enough, the search after
+# the dive, ending by this share (columns.SEARCH_PER_GENERATION)
 LEVELS_SHARE = 0.7  # ... and until this share, the restricted solves (reduced.py), then
 # the neighbourhood search on the model shut by reduced costs (60 s, seeds 0 / 1:
 # Instance12 4,040 proven at 27 / 38 s, Instance7 1,056 / 1,056, Instance8 1,306 / 1,308;
@@ -148,7 +150,7 @@ def _solve_by_columns(inst: Instance, m: cp_model.CpModel, x: dict, t0: float,
     out = column_start(inst, generate_until=start + CG_SHARE * span,
                        dive_until=start + DIVE_SHARE * span, workers=workers, seed=seed,
                        unconverged_until=start + DIVE_UNCONVERGED_SHARE * span,
-                       runs=runs)  # fmt: skip
+                       search_by=start + SEARCH_SHARE * span, runs=runs)  # fmt: skip
     if out is None:
         return None
     first = time.monotonic() - t0
