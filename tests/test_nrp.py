@@ -421,6 +421,43 @@ def test_column_generation_bounds_and_starts_the_search(monkeypatch):
     assert r.bound_by == "cp-sat" and evaluate(inst, r.roster) == (r.objective, [])
 
 
+@pytest.mark.parametrize(("states", "by", "searches"), [
+    (None, 1000.0, True),  # all by dynamic programming, time to spare: the search
+    (0, 1000.0, False),  # all by CP-SAT: no search (the dive alone)
+    (None, 0.0, False),  # no time left for it
+    (None, None, False),  # not asked for
+])  # fmt: skip
+def test_the_search_after_the_dive_only_where_pricing_is_exact_and_quick(
+    monkeypatch, states, by, searches
+):
+    """On Instance1, generation converges; the dive searches on (until `search_by`, or
+    SEARCH_LONGEST times generation's time if sooner) only where every employee is
+    priced by dynamic programming and SEARCH_PER_GENERATION times generation's time is
+    left; the roster is legal either way."""
+    import time
+
+    from rota.solve.nrp import columns
+
+    seen = []
+    plain = columns.dive
+
+    def spy(*a, **k):  # noqa: ANN202
+        seen.append(k.get("search_until"))
+        return plain(*a, **k)
+
+    monkeypatch.setattr(columns, "dive", spy)
+    if states is not None:
+        monkeypatch.setattr(columns, "PATHS_MAX_STATES", states)
+    inst = read_instance(NRP / "Instance1.txt")
+    now = time.monotonic()
+    out = columns.column_start(inst, generate_until=now + 20, dive_until=now + 30, workers=2,
+                               seed=0, search_by=None if by is None else now + by)  # fmt: skip
+    assert out is not None and evaluate(inst, out.roster)[1] == []
+    assert len(seen) == 1 and (seen[0] is not None) == searches
+    if searches:
+        assert seen[0] < now + by  # generation's time, times SEARCH_LONGEST, came first
+
+
 def test_column_generation_chosen_by_days_staff_and_time_limit():
     """Up to 56 days at any limit (Instance16, 56 days, 20 staff); 84 days only from a
     300 s limit (Instance18, 84 days: its pricing too slow for a minute); never over 60

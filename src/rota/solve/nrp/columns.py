@@ -51,9 +51,13 @@ DIVE_PER_GENERATION = 1.0  # a dive takes at most as long as generation did: its
 # (60 s: Instance7 1,056 from levels started at 2.5 s; a dive until 36 s left them 6 s)
 DIVE_THRESHOLD = 0.6  # a dive fixes every employee whose largest share is at least this
 DIVE_ROUNDS = 2  # ... then generates for this many rounds before fixing more
-SEARCH_PER_GENERATION = 4.0  # where generation converged, the dive searches on (core.
-# columns.dive) until `search_by`, if that leaves at least this many times generation's
-# time (60 s: Instance8, 5-7 s, searches; Instance12, 15 s, does not)
+SEARCH_PER_GENERATION = 4.0  # where generation converged and no employee is priced by
+# CP-SAT (Instance15 at 600 s, 33 of 45: 4,042 with the search, 3,865 without), the dive
+# searches on (core.columns.dive) until `search_by`, if that leaves at least this many
+# times generation's time (60 s: Instance8, 5-7 s, searches; Instance12, 15 s, does not)
+SEARCH_LONGEST = 6.0  # ... and for at most this many times (Instance7 at 60 s: 1,057 with
+# the search until 70 % of the time, the restricted solves left none; its generation
+# takes 2 s)
 SEARCH_ROUNDS = 100  # ... generating to convergence at each pass (a bound at each)
 SEARCH_ALTERNATIVES = 2  # ... leaving this many alternatives at each pass
 
@@ -200,7 +204,9 @@ def column_start(inst: Instance, *, generate_until: float, dive_until: float, wo
     """Generate columns until `generate_until` (or convergence; if not converged, one
     more round of every employee for a bound), then dive until `dive_until`, at most as
     long as generation took where it converged, or until `unconverged_until` (if given)
-    where it did not. None if some employee has no roster of their own in time."""
+    where it did not. With `search_by`, where generation converged with every employee
+    priced by dynamic programming and time to spare, the dive searches on (see
+    SEARCH_PER_GENERATION). None if some employee has no roster of their own in time."""
     begun = time.monotonic()
     pricing = Pricing(inst, runs, seed)
     pricing.deadline = generate_until
@@ -245,11 +251,13 @@ def column_start(inst: Instance, *, generate_until: float, dive_until: float, wo
         dive_until = min(dive_until, now + DIVE_PER_GENERATION * (now - begun))
     elif unconverged_until is not None:  # the dive's rounds are where columns come from
         dive_until = pricing.deadline = unconverged_until
-    search_until = None  # the search after the dive: where generation converged with
-    if result.converged and search_by is not None:  # time for it to go on for
-        took = time.monotonic() - begun  # SEARCH_PER_GENERATION times as long
-        if time.monotonic() + SEARCH_PER_GENERATION * took <= search_by:
-            search_until = search_by
+    search_until = None  # the search after the dive: where generation converged, every
+    # employee is priced exactly and fast (dynamic programming), and there is time for
+    if result.converged and search_by is not None and not pricing.models:  # it to go on for
+        now = time.monotonic()  # SEARCH_PER_GENERATION times as long, for up to
+        took = now - begun  # SEARCH_LONGEST times as long
+        if now + SEARCH_PER_GENERATION * took <= search_by:
+            search_until = min(search_by, now + SEARCH_LONGEST * took)
     pricing.deadline = max(dive_until, search_until or dive_until)
     chosen = dive(master, pricing, deadline=dive_until, lanes=workers,
                   threshold=DIVE_THRESHOLD, rounds=DIVE_ROUNDS, search_until=search_until,
