@@ -258,7 +258,8 @@ def column_start(inst: Instance, *, generate_until: float, dive_until: float, wo
         took = now - begun  # SEARCH_LONGEST times as long
         if now + SEARCH_PER_GENERATION * took <= search_by:
             search_until = min(search_by, now + SEARCH_LONGEST * took)
-    pricing.deadline = max(dive_until, search_until or dive_until)
+    pricing.deadline = dive_until  # the CP-SAT pricing ends with the dive (the search
+    # never runs where there is any)
     chosen = dive(master, pricing, deadline=dive_until, lanes=workers,
                   threshold=DIVE_THRESHOLD, rounds=DIVE_ROUNDS, search_until=search_until,
                   search_rounds=SEARCH_ROUNDS, step=1.0,
