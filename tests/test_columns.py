@@ -248,6 +248,20 @@ def test_each_block_is_priced_under_a_ceiling_one_of_its_columns_reaches():
     assert seen and max(seen) < 1e-6
 
 
+def test_cost_of_a_choice_is_the_relaxation_with_it_fixed():
+    """`Master.cost` of one column per block is what the relaxation costs with every
+    block fixed to it."""
+    rng = random.Random(29)
+    for _ in range(10):
+        rows, columns = problem(rng)
+        master = started(columns, rows)
+        generate(master, pricer(columns), deadline=time.monotonic() + 10)
+        chosen = {b: rng.choice(list(master.columns[b])) for b in columns}
+        for b, col in chosen.items():
+            master.fix(b, col)
+        assert abs(master.cost(chosen) - master.solve()[0]) < 1e-6
+
+
 def test_unfix_frees_the_block_again():
     """A block fixed to a column it does not take in the relaxation raises its value;
     unfixed, the relaxation is back where it was."""

@@ -158,6 +158,16 @@ class Master:
         for _c, v in self.columns[block].values():
             v.SetUb(self.lp.infinity())
 
+    def cost(self, chosen: dict[Hashable, Column]) -> float:
+        """The whole cost of one column per block (what the relaxation costs with each
+        fixed to it): the columns' costs, and each row's units short and over at their
+        costs."""
+        total = sum(self.columns[b][col][0] for b, col in chosen.items())
+        for key, (need, under, over) in self.rows.items():
+            n = sum(1 for col in chosen.values() if key in col)
+            total += under * max(0, need - n) + over * max(0, n - need)
+        return total
+
     def choice(self) -> dict[Hashable, Column]:
         """A column for every block: the fixed one, or the largest share."""
         if not self.last:
@@ -282,12 +292,7 @@ def dive(master: Master, price: Price, *, deadline: float, lanes: int = 1,
     def leaf() -> None:
         """The roster of every free block's largest share, if the best so far."""
         chosen = master.choice()
-        held = [b for b in master.blocks if b not in master.fixed]
-        for b in held:
-            master.fix(b, chosen[b])
-        value = master.solve()[0]
-        for b in held:
-            master.unfix(b)
+        value = master.cost(chosen)
         if value < best[0] - EPS:
             best[0], best[1] = value, chosen
 
