@@ -228,6 +228,32 @@ def test_relaxation_not_optimal_is_solved_again_from_scratch():
         master.solve()
 
 
+def test_shares_are_the_last_solve_s_values():
+    """`shares` reads the values of the last solve (all at once, each block's when
+    asked): each block's sum to one, they match each variable's own value, a column
+    added since is not in them, and after the relaxation is built again (new variable
+    indices) they are the new solve's."""
+    rows, columns = problem(random.Random(3))
+    master = started(columns, rows)
+    generate(master, pricer(columns), deadline=time.monotonic() + 10)
+    master.solve()
+    for b, cols in master.columns.items():
+        shares = master.shares(b)
+        assert abs(sum(s for s, _c in shares) - 1) < 1e-9
+        assert shares == sorted(shares, key=lambda s: -s[0])
+        assert {c: s for s, c in shares} == {c: v.solution_value() for c, (_k, v) in cols.items()}
+    block = next(iter(columns))
+    before = master.solve()[0]
+    new = frozenset({"not a row"})
+    master.add(block, new, 1000)
+    master.last.clear()  # asked afresh, still the last solve's
+    assert new not in {c for _s, c in master.shares(block)}
+    master._rebuild()
+    assert abs(master.solve()[0] - before) < 1e-9
+    assert new in {c for _s, c in master.shares(block)}
+    assert abs(sum(s for s, _c in master.shares(block)) - 1) < 1e-9
+
+
 def test_each_block_is_priced_under_a_ceiling_one_of_its_columns_reaches():
     """Generation passes each block its own dual as the ceiling: the relaxation takes
     some column of the block at a reduced cost of 0, so the block's best (cost less the

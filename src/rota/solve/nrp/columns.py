@@ -51,13 +51,16 @@ DIVE_PER_GENERATION = 1.0  # a dive takes at most as long as generation did: its
 # (60 s: Instance7 1,056 from levels started at 2.5 s; a dive until 36 s left them 6 s)
 DIVE_THRESHOLD = 0.6  # a dive fixes every employee whose largest share is at least this
 DIVE_ROUNDS = 2  # ... then generates for this many rounds before fixing more
-SEARCH_PER_GENERATION = 4.0  # where generation converged and no employee is priced by
+SEARCH_PER_GENERATION = 3.0  # where generation converged and no employee is priced by
 # CP-SAT (Instance15 at 600 s, 33 of 45: 4,042 with the search, 3,865 without), the dive
 # searches on (core.columns.dive) until `search_by`, if that leaves at least this many
-# times generation's time (60 s: Instance8, 5-7 s, searches; Instance12, 15 s, does not)
-SEARCH_LONGEST = 6.0  # ... and for at most this many times (Instance7 at 60 s: 1,057 with
+# times generation's time (60 s: Instance8, 4.8-8.4 s, searches; Instance12, 15-16 s,
+# does not; at 4 times, Instance8's generation at 8.4 s left no search: 1,405-1,607)
+SEARCH_LONGEST = 5.0  # ... and for at most this many times (Instance7 at 60 s: 1,057 with
 # the search until 70 % of the time, the restricted solves left none; its generation
-# takes 2 s)
+# takes 2 s; at 6 times, 1,056 or 1,057 as its restricted solve found 1,056 just before
+# its end, at 5 times 1,056 in 3 runs of 3; Instance8's search finds 1,302 in its first
+# dive, at 12-16 s, and nothing after)
 SEARCH_ROUNDS = 100  # ... generating to convergence at each pass (a bound at each)
 SEARCH_ALTERNATIVES = 2  # ... leaving this many alternatives at each pass
 
