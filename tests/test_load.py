@@ -4,10 +4,14 @@ file, the row and the field, and never a traceback."""
 from __future__ import annotations
 
 import csv
+import io
+import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from conftest import make_scenario
 from rota.cli import main
@@ -137,3 +141,89 @@ def test_bad_roster_rows(tmp_path):
         r = run(["check", str(sc), "--month", "2027-02", "--roster", str(roster)])
         assert r.exit_code == 2, (row, r.output)
         assert expect in r.output, r.output
+
+
+FUZZ_FILES = ["staff.csv", "accreditations.csv", "absences.csv", "requests.csv", "roster.csv"]
+FUZZ_VALUES = ["", " ", "x", "-1", "0", "1e309", "nan", "2027-02-30", "31/12/2026", "A ", "a",
+               "PS", "ZZ", "1.5", "P1", "P9", "\N{SLIGHTLY SMILING FACE}", '"', ",", "24:00",
+               "2027-02-01T25:00"]  # fmt: skip
+
+
+def _mutated(text: str, kind: str, row: int, col: int, value: str) -> str:
+    """`text` (a CSV) with one mutation: a cell set to `value`, a column dropped or added, a
+    row repeated, cut short or made long, the header's case changed, the file emptied, a
+    stray quote in a row, a byte-order mark, CRLF line ends, or blank lines at the end."""
+    rows = list(csv.reader(text.splitlines()))
+    r = 1 + row % max(1, len(rows) - 1) if len(rows) > 1 else 0
+    c = col % len(rows[0])
+    if kind == "cell" and r:
+        rows[r][c % len(rows[r])] = value
+    elif kind == "drop column":
+        rows = [x[:c] + x[c + 1 :] for x in rows]
+    elif kind == "add column":
+        rows = [x + (["extra"] if i == 0 else [value]) for i, x in enumerate(rows)]
+    elif kind == "repeat row" and r:
+        rows.insert(r, list(rows[r]))
+    elif kind == "short row" and r:
+        rows[r] = rows[r][: max(0, len(rows[r]) - 1 - c % 3)]
+    elif kind == "long row" and r:
+        rows[r] = [*rows[r], value, value]
+    elif kind == "header case":
+        rows[0][c] = rows[0][c].upper()
+    elif kind == "empty":
+        return ""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n" if kind == "crlf" else "\n").writerows(rows)
+    lines = out.getvalue().split("\n")
+    if kind == "stray quote" and r:
+        lines[r] = lines[r][: c % (len(lines[r]) + 1)] + '"' + lines[r][c % (len(lines[r]) + 1) :]
+    text = "\n".join(lines)
+    return ("\ufeff" + text) if kind == "bom" else (text + "\n\n" if kind == "blank" else text)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    file=st.sampled_from(FUZZ_FILES),
+    kind=st.sampled_from(["cell", "cell", "cell", "drop column", "add column", "repeat row",
+                          "short row", "long row", "header case", "empty", "stray quote",
+                          "crlf", "bom", "blank"]),
+    row=st.integers(0, 50),
+    col=st.integers(0, 50),
+    value=st.sampled_from(FUZZ_VALUES) | st.text(max_size=6),
+)  # fmt: skip
+def test_any_mutated_file_exits_0_1_or_2_with_one_line(tmp_path, file, kind, row, col, value):
+    """Whatever is done to one file, `rota check` ends with 0 or 1 (a roster checked) or 2
+    with one line naming a file and a row, never a traceback."""
+    sc = tmp_path / "sc"
+    if not sc.exists():
+        make_scenario(
+            sc,
+            demand='[[demand]]\nsite = "A"\nfrom = "06:00"\nto = "14:00"\nofficers = 1\n',
+            staff=[["P1", "PS", "A", 40], ["P2", "PC", "A", 40]],
+            absences=[["P2", "2027-02-03", "2027-02-04", "annual_leave", ""]],
+            accreditations=[["P1", "schedule7", "2026-10-01", "2027-04-01"]],
+            requests=[["P2", "2027-02-10", "day_off", 2]],
+        )
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "staff_id,date,duty,site,start,end,hours,kind\n"
+        "P1,2027-02-01,E,A,2027-02-01T06:00:00+00:00,2027-02-01T14:00:00+00:00,8.00,shift\n"
+    )
+    work = tmp_path / "work"
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(sc, work)
+    (work / "roster.csv").write_text(roster.read_text())
+    target = work / file
+    target.write_text(_mutated(target.read_text(encoding="utf-8"), kind, row, col, value),
+                      encoding="utf-8")  # fmt: skip
+    r = run(["check", str(work), "--month", "2027-02", "--roster", str(work / "roster.csv")])
+    event(f"exit {r.exit_code}")
+    assert "Traceback" not in r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
+    assert r.exit_code in (0, 1, 2), r.output
+    if r.exit_code == 2:
+        lines = [x for x in r.output.splitlines() if x.strip()]
+        assert len(lines) == 1, r.output
+        assert "row " in lines[0] and any(f in lines[0] for f in FUZZ_FILES), lines[0]
