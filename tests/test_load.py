@@ -227,3 +227,40 @@ def test_any_mutated_file_exits_0_1_or_2_with_one_line(tmp_path, file, kind, row
         lines = [x for x in r.output.splitlines() if x.strip()]
         assert len(lines) == 1, r.output
         assert "row " in lines[0] and any(f in lines[0] for f in FUZZ_FILES), lines[0]
+
+
+TOML_VALUES = ['""', '"x"', "-1", "0", "1e9", "3.5", "true", "[]", '["ZZ"]', '"25:00"',
+               '"2027-02-01"', "{}", '"A"', "[1, 2]", "nan", '"E"']  # fmt: skip
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(line=st.integers(0, 500), op=st.sampled_from(["value", "value", "delete", "repeat"]),
+       value=st.sampled_from(TOML_VALUES))  # fmt: skip
+def test_any_mutated_toml_line_exits_0_1_or_2_with_one_line(tmp_path, line, op, value):
+    """One `key = value` line of scenario.toml given another value, deleted or repeated:
+    `rota check` ends with 0, 1, or 2 with one line naming scenario.toml, never a traceback."""
+    sc = tmp_path / "sc"
+    shutil.rmtree(sc, ignore_errors=True)
+    base(tmp_path)  # writes tmp_path / "sc"
+    (sc / "roster.csv").write_text("staff_id,date,duty,site,start,end,hours,kind\n")
+    lines = (sc / "scenario.toml").read_text().splitlines()
+    keyed = [i for i, x in enumerate(lines) if "=" in x and not x.lstrip().startswith("#")]
+    i = keyed[line % len(keyed)]
+    if op == "value":
+        lines[i] = lines[i].split("=")[0] + "= " + value
+    elif op == "delete":
+        lines[i] = ""
+    else:
+        lines.insert(i, lines[i])
+    (sc / "scenario.toml").write_text("\n".join(lines) + "\n")
+    r = run(["check", str(sc), "--month", "2027-02", "--roster", str(sc / "roster.csv")])
+    event(f"exit {r.exit_code}")
+    assert "Traceback" not in r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
+    assert r.exit_code in (0, 1, 2), r.output
+    if r.exit_code == 2:
+        out = [x for x in r.output.splitlines() if x.strip()]
+        assert len(out) == 1, r.output
+        assert "scenario.toml" in out[0], out[0]
