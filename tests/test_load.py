@@ -191,7 +191,8 @@ def _mutated(text: str, kind: str, row: int, col: int, value: str) -> str:
     csv.writer(out, lineterminator="\r\n" if kind == "crlf" else "\n").writerows(rows)
     lines = out.getvalue().split("\n")
     if kind == "stray quote" and r:
-        lines[r] = lines[r][: c % (len(lines[r]) + 1)] + '"' + lines[r][c % (len(lines[r]) + 1) :]
+        at = c % (len(lines[r]) + 1)
+        lines[r] = lines[r][:at] + '"' + lines[r][at:]
     text = "\n".join(lines)
     return ("\ufeff" + text) if kind == "bom" else (text + "\n\n" if kind == "blank" else text)
 
@@ -221,15 +222,13 @@ def test_any_mutated_file_exits_0_1_or_2_with_one_line(tmp_path, file, kind, row
             accreditations=[["P1", "schedule7", "2026-10-01", "2027-04-01"]],
             requests=[["P2", "2027-02-10", "day_off", 2]],
         )
-    roster = tmp_path / "roster.csv"
-    roster.write_text(
-        "staff_id,date,duty,site,start,end,hours,kind\n"
-        "P1,2027-02-01,E,A,2027-02-01T06:00:00+00:00,2027-02-01T14:00:00+00:00,8.00,shift\n"
-    )
     work = tmp_path / "work"
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(sc, work)
-    (work / "roster.csv").write_text(roster.read_text())
+    (work / "roster.csv").write_text(
+        "staff_id,date,duty,site,start,end,hours,kind\n"
+        "P1,2027-02-01,E,A,2027-02-01T06:00:00+00:00,2027-02-01T14:00:00+00:00,8.00,shift\n"
+    )
     target = work / file
     target.write_text(_mutated(target.read_text(encoding="utf-8"), kind, row, col, value),
                       encoding="utf-8")  # fmt: skip
@@ -263,5 +262,5 @@ def test_any_mutated_toml_line_exits_0_1_or_2_with_one_line(tmp_path, line, op, 
     else:
         lines.insert(i, lines[i])
     (sc / "scenario.toml").write_text("\n".join(lines) + "\n")
-    line = checked_cleanly(sc)
-    assert line is None or "scenario.toml" in line, line
+    said = checked_cleanly(sc)
+    assert said is None or "scenario.toml" in said, said
