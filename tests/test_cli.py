@@ -111,7 +111,8 @@ def test_generate_then_check(tmp_path):
                                   "--out", str(out)])  # fmt: skip
     assert r.exit_code == 2 and "--force" in r.output
     r = CliRunner().invoke(main, ["generate", str(sc), "--month", "2027-02", "--out", str(out),
-                                  "--force", "--with-names", "--quiet"])  # fmt: skip
+                                  "--force", "--with-names", "--quiet",
+                                  "--time-limit", "5"])  # fmt: skip
     assert r.exit_code == 0, r.output
     assert "Name S1" in (folder / "roster.csv").read_text()
 
@@ -122,7 +123,7 @@ def test_check_reports_hand_edits_by_rule_id(tmp_path):
     sc = scenario(tmp_path)
     out = tmp_path / "out"
     r = CliRunner().invoke(main, ["generate", str(sc), "--month", "2027-02", "--out", str(out),
-                                  "--quiet"])  # fmt: skip
+                                  "--quiet", "--time-limit", "15"])  # fmt: skip
     assert r.exit_code == 0, r.output
     path = out / "tiny" / "2027-02" / "roster.csv"
     rows = read_rows(path)
