@@ -67,7 +67,7 @@ def test_three_months_in_a_chain_pass_check_with_their_history(tmp_path):
             "--out",
             str(out),
             "--time-limit",
-            "20",
+            "10",
             "--quiet",
         ],
     )
