@@ -164,7 +164,7 @@ def test_removing_people_never_makes_cover_better(tmp_path):
 def assert_plain_generate_covers(scenario, out) -> None:  # noqa: ANN001
     """A plain `rota generate` of the (enlarged) scenario leaves no time uncovered."""
     r = CliRunner().invoke(main, ["generate", str(scenario), "--month", "2027-02", "--out",
-                                  str(out), "--time-limit", "30", "--quiet"])  # fmt: skip
+                                  str(out), "--time-limit", "15", "--quiet"])  # fmt: skip
     assert r.exit_code == 0, r.output
     assert "uncovered: officers 0 h, supervisors 0 h, skills 0 h, on-call days 0" in r.output
 
@@ -191,7 +191,7 @@ def test_capacity_closes_a_known_gap(tmp_path):
             "--out",
             str(out),
             "--time-limit",
-            "60",
+            "30",
             "--max-per-site",
             "6",
         ],
@@ -220,7 +220,7 @@ def test_capacity_of_a_variant_with_a_known_shortfall(tmp_path):
     assert short["officer_hours"] + short["supervisor_hours"] + short["skill_hours"] > 0
     out = tmp_path / "out"
     args = ["capacity", str(vf), "--variant", "minus-two-pc", "--month", "2027-02"]
-    r = CliRunner().invoke(main, [*args, "--out", str(out), "--time-limit", "60",
+    r = CliRunner().invoke(main, [*args, "--out", str(out), "--time-limit", "30",
                                   "--max-per-site", "4"])  # fmt: skip
     assert r.exit_code == 0, r.output
     enlarged = out / "small--minus-two-pc-capacity" / "scenario"
