@@ -46,7 +46,7 @@ def folder_for(tmp_path: Path, month: str, demand: str = DEMAND) -> tuple[Path, 
     )
     out = tmp_path / "out"
     r = CliRunner().invoke(main, ["generate", str(sc), "--month", month, "--out", str(out),
-                                  "--time-limit", "15", "--quiet"])  # fmt: skip
+                                  "--time-limit", "6", "--quiet"])  # fmt: skip
     assert r.exit_code == 0, r.output
     return sc, out / "rep" / month
 
