@@ -79,7 +79,7 @@ def test_every_shortfall_has_a_reason_and_the_hours_add_up(tmp_path):
     sc = short_staffed(tmp_path)
     out = tmp_path / "out"
     r = CliRunner().invoke(main, ["generate", str(sc), "--month", "2027-02", "--out", str(out),
-                                  "--time-limit", "20", "--quiet"])  # fmt: skip
+                                  "--time-limit", "8", "--quiet"])  # fmt: skip
     assert r.exit_code == 0, r.output
     folder = out / "short" / "2027-02"
     summary = json.loads((folder / "summary.json").read_text())
