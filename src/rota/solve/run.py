@@ -18,6 +18,7 @@ from rota.horizon import Horizon
 from rota.roster import Progress, Result, sort_duties
 from rota.solve.context import ModelContext
 from rota.solve.core import Term
+from rota.solve.core.lns import values_of
 from rota.solve.model import build_model
 
 Printer = Callable[[str], None]
@@ -87,6 +88,16 @@ def _value(solver: cp_model.CpSolver, expr) -> int:  # noqa: ANN001
 
 IMPROVE_SHARE = 0.5  # share of the time limit for site-by-site improvement (improve.py)
 IMPROVE_MAX_OPTIONS = 15000  # above this many shift options, no site steps
+REPLAY_SECONDS = 1.0  # kept for the replay of the final roster (_replay: 0.1 s on the
+# default month, 0.5 s on the 3x month)
+PRESOLVE_MAX_OPTIONS = 15000  # above this many shift options, the whole month's solve
+# runs without CP-SAT's presolve (session 18, 2 workers, 60 s, seeds 0-1, benchmarks/README.md
+# "Presolve on large months"): the 3x month (23k options) had 136-192 h of officers and
+# 41-89 h of Schedule 7 uncovered with it (its presolve alone took 8.4 s, first roster at
+# 15.6-16.2 s), none without it (first roster at 5.2-5.9 s). The default month (7.9k)
+# keeps it: without it, 2,516.0-2,574.8 against 2,538.8-3,147.7 at 60 s, but worse at
+# 20 s (288,246.5 and 801,341.2 against 6,027.9 and 247,602.4). Steps on a copy with
+# most of it fixed always keep presolve.
 
 
 def _fix_literals(model: cp_model.CpModel, lits: list, value: int | None) -> None:
@@ -111,13 +122,10 @@ def _culprit(model: cp_model.CpModel, active: list, limit: float):  # noqa: ANN2
     return next(((lit, text) for lit, text in active if lit.index in core), None)
 
 
-def _improve_by_site(ctx, solver, obj, deadline, workers, seed, cb, shortfalls):  # noqa: ANN001, ANN202
-    """Run improve.py from the incumbent; returns a solver holding the best roster."""
-    from rota.solve.core.lns import Values, values_of
+def _improve_by_site(ctx, values, obj, deadline, workers, seed, cb, shortfalls):  # noqa: ANN001, ANN202
+    """Run improve.py from the incumbent `values`; returns (values, objective, steps gained)."""
+    from rota.solve.core.lns import Values
     from rota.solve.improve import improve
-
-    m = ctx.model
-    values = values_of(solver)
 
     def report(_values: Values, objective: int) -> None:
         t = time.monotonic() - cb.t0
@@ -127,29 +135,29 @@ def _improve_by_site(ctx, solver, obj, deadline, workers, seed, cb, shortfalls):
                        f"{objective / cb.per_hour:,.2f}")  # fmt: skip
 
     step = 4.0 * max(1.0, len(ctx.options) / 8000)
-    values, _best, better = improve(ctx, values, int(obj), deadline=deadline - 1.0,
-                                   workers=workers, seed=seed, on_better=report,
-                                   step_seconds=step, shortfalls=shortfalls)  # fmt: skip
-    if not better:
-        return solver, obj
-    # replay the best roster on the model itself, so that extraction reads one solver
-    decision = [o.var for o in ctx.options] + list(ctx.on_call.values())
+    return improve(ctx, values, int(obj), deadline=deadline - REPLAY_SECONDS,
+                   workers=workers, seed=seed, on_better=report, step_seconds=step,
+                   shortfalls=shortfalls)  # fmt: skip
+
+
+def _replay(ctx: ModelContext, values: list[int], deadline: float, workers: int,
+            seed: int) -> cp_model.CpSolver | None:  # fmt: skip
+    """The roster in `values` replayed on the model itself: every shift and on-call day
+    fixed, CP-SAT sets the rest at their least. A solve stopped by its time limit may
+    leave an auxiliary above what its roster costs (a spread's max above the largest
+    count, a contract deviation above the hours'), so the objective and penalties are
+    read from this solve, as the checker computes them. None if it does not finish."""
+    m = ctx.model
     m.clear_hints()
-    for v in decision:
+    for v in [o.var for o in ctx.options] + list(ctx.on_call.values()):
         m.add_hint(v, values[v.index])
     final = cp_model.CpSolver()
-    configure(
-        final,
-        workers=workers,
-        seed=seed,
-        time_limit=max(1.0, deadline - time.monotonic()),
-        extra={"fix_variables_to_their_hinted_value": True},
-    )
+    configure(final, workers=workers, seed=seed,
+              time_limit=max(REPLAY_SECONDS, deadline - time.monotonic()),
+              extra={"fix_variables_to_their_hinted_value": True})  # fmt: skip
     status = final.solve(m)
     m.clear_hints()
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return solver, obj
-    return final, final.objective_value
+    return final if status == cp_model.OPTIMAL else None
 
 
 def extract_duties(ctx: ModelContext, solver: cp_model.CpSolver) -> list[Duty]:
@@ -216,8 +224,10 @@ def solve(
         # measured: on the 3x month (23k options) the whole-model search for the full
         # time does better (6,713.7) than giving 20 % to site steps (7,466.0)
         improve_share = 0.0
-    main_time = remaining * (1 - improve_share) if improve_share > 0 else remaining
-    configure(solver, workers=workers, seed=seed, time_limit=main_time, extra=params)
+    main_time = max(0.5, remaining * (1 - improve_share) if improve_share > 0
+                    else remaining - REPLAY_SECONDS)  # fmt: skip
+    whole = {"cp_model_presolve": len(ctx.options) <= PRESOLVE_MAX_OPTIONS, **(params or {})}
+    configure(solver, workers=workers, seed=seed, time_limit=main_time, extra=whole)
     cb = _Progress(per_hour, t0, printer)
     bounds: list[tuple[float, float]] = []
     solver.best_bound_callback = lambda b: bounds.append(
@@ -244,7 +254,7 @@ def solve(
             printer(f"cannot be met, left out: {culprit[1]}")
         _fix_literals(ctx.model, [culprit[0]], None)
         solver = cp_model.CpSolver()
-        configure(solver, workers=workers, seed=seed, extra=params,
+        configure(solver, workers=workers, seed=seed, extra=whole,
                   time_limit=max(0.5, time_limit - (time.monotonic() - t0) - 0.5))  # fmt: skip
         solver.best_bound_callback = lambda b: bounds.append(
             (round(time.monotonic() - t0, 3), b / per_hour)
@@ -268,11 +278,24 @@ def solve(
     obj = solver.objective_value
     bound = solver.best_objective_bound
     deadline = t0 + time_limit - 0.5
-    if improve_share > 0 and obj > bound and time.monotonic() + 2 < deadline:
-        shortfalls = [t.expr.index for t in terms if t.measure is not None]
-        solver, obj = _improve_by_site(ctx, solver, obj, deadline, workers, seed, cb, shortfalls)
-        if obj <= bound:
-            name = "OPTIMAL"
+    if name != "OPTIMAL":
+        values = values_of(solver)
+        if improve_share > 0 and obj > bound and time.monotonic() + 2 < deadline:
+            shortfalls = [t.expr.index for t in terms if t.measure is not None]
+            values, _obj, _better = _improve_by_site(ctx, values, obj, deadline, workers, seed,
+                                                     cb, shortfalls)  # fmt: skip
+        replayed = _replay(ctx, values, deadline, workers, seed)
+        if replayed is not None:
+            if replayed.objective_value < obj and cb.points:
+                t = round(time.monotonic() - t0, 3)
+                exact = replayed.objective_value / per_hour
+                cb.points.append(Progress(t, exact, cb.points[-1].bound))
+                if printer:
+                    printer(f"[{t:6.1f}s] the roster's own cost, its auxiliaries at their "
+                            f"least: objective {exact:,.2f}")  # fmt: skip
+            solver, obj = replayed, replayed.objective_value
+            if obj <= bound:
+                name = "OPTIMAL"
         wall = time.monotonic() - t0
     penalties: dict[str, float] = defaultdict(float)
     uncovered = {"officer_hours": 0.0, "supervisor_hours": 0.0, "skill_hours": 0.0,
