@@ -18,7 +18,7 @@ from rota.horizon import Horizon
 from rota.roster import Progress, Result, sort_duties
 from rota.solve.context import ModelContext
 from rota.solve.core import Term
-from rota.solve.core.lns import values_of
+from rota.solve.core.lns import objective_of, values_of
 from rota.solve.model import build_model
 
 Printer = Callable[[str], None]
@@ -88,6 +88,8 @@ def _value(solver: cp_model.CpSolver, expr) -> int:  # noqa: ANN001
 
 IMPROVE_SHARE = 0.5  # share of the time limit for site-by-site improvement (improve.py)
 IMPROVE_MAX_OPTIONS = 15000  # above this many shift options, no site steps
+COVER_FIRST_SHARE = 0.5  # at most this share of the whole-model time goes to a copy
+# whose objective is the uncovered demand alone, its roster the whole solve's hint
 REPLAY_SECONDS = 1.0  # kept for the replay of the final roster (_replay: 0.1 s on the
 # default month, 0.5 s on the 3x month)
 PRESOLVE_MAX_OPTIONS = 15000  # above this many shift options, the whole month's solve
@@ -120,6 +122,33 @@ def _culprit(model: cp_model.CpModel, active: list, limit: float):  # noqa: ANN2
         return None
     core = set(solver.sufficient_assumptions_for_infeasibility())
     return next(((lit, text) for lit, text in active if lit.index in core), None)
+
+
+def _cover_first(ctx: ModelContext, terms: list[Term], limit: float, workers: int, seed: int,
+                 cb: _Progress) -> None:  # fmt: skip
+    """A copy of the month whose objective is its uncovered demand alone, solved for at
+    most `limit` seconds (or until it proves its least); its roster becomes the hint of
+    the whole month's solve, and a progress point (its cost under the whole objective)."""
+    short = [(t.expr.index, t.coef) for t in terms if t.measure is not None]
+    if not short or limit < 1.0:
+        return
+    copy = ctx.model.clone()
+    copy.clear_hints()
+    copy.minimize(sum(coef * copy.get_int_var_from_proto_index(i) for i, coef in short))
+    solver = cp_model.CpSolver()
+    configure(solver, workers=workers, seed=seed, time_limit=limit)
+    if solver.solve(copy) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return
+    values = values_of(solver)
+    m = ctx.model
+    m.clear_hints()
+    for i, value in enumerate(values):
+        m.add_hint(m.get_int_var_from_proto_index(i), value)
+    cost = objective_of(ctx.model, values) / cb.per_hour
+    t = round(time.monotonic() - cb.t0, 3)
+    cb.points.append(Progress(t, cost, 0.0))
+    if cb.printer:
+        cb.printer(f"[{t:6.1f}s] roster found, its uncovered demand first: objective {cost:,.2f}")
 
 
 def _improve_by_site(ctx, values, obj, deadline, workers, seed, cb, shortfalls):  # noqa: ANN001, ANN202
@@ -227,19 +256,24 @@ def solve(
     main_time = max(0.5, remaining * (1 - improve_share) if improve_share > 0
                     else remaining - REPLAY_SECONDS)  # fmt: skip
     whole = {"cp_model_presolve": len(ctx.options) <= PRESOLVE_MAX_OPTIONS, **(params or {})}
-    configure(solver, workers=workers, seed=seed, time_limit=main_time, extra=whole)
     cb = _Progress(per_hour, t0, printer)
-    bounds: list[tuple[float, float]] = []
-    solver.best_bound_callback = lambda b: bounds.append(
-        (round(time.monotonic() - t0, 3), b / per_hour)
-    )
-    dropped: list[str] = []
+    main_end = time.monotonic() + main_time
     # Inputs that may contradict each other are literals (ctx.assumptions), fixed to 1
     # here. Not posted as CP-SAT assumptions: those force a single worker with no
     # neighbourhood search (on January after December, no roster in 60 s).
     active = list(ctx.assumptions)
     _fix_literals(ctx.model, [lit for lit, _ in active], 1)
+    if COVER_FIRST_SHARE > 0 and whole["cp_model_presolve"]:
+        _cover_first(ctx, terms, COVER_FIRST_SHARE * main_time, workers, seed, cb)
+    configure(solver, workers=workers, seed=seed, extra=whole,
+              time_limit=max(0.5, main_end - time.monotonic()))  # fmt: skip
+    bounds: list[tuple[float, float]] = []
+    solver.best_bound_callback = lambda b: bounds.append(
+        (round(time.monotonic() - t0, 3), b / per_hour)
+    )
+    dropped: list[str] = []
     status = solver.solve(ctx.model, cb)
+    ctx.model.clear_hints()
     while status == cp_model.INFEASIBLE and active:
         # Rules only forbid, so only those inputs can contradict each other. A copy
         # with them as assumptions (and no objective) names a set sufficient for the
