@@ -90,6 +90,13 @@ IMPROVE_SHARE = 0.5  # share of the time limit for site-by-site improvement (imp
 IMPROVE_MAX_OPTIONS = 15000  # above this many shift options, no site steps
 COVER_FIRST_SHARE = 0.5  # at most this share of the whole-model time goes to a copy
 # whose objective is the uncovered demand alone, its roster the whole solve's hint
+# (session 18, default month: at 20 s 0 h uncovered in 4 seeds of 4, without it 2 of 4;
+# at 60 s 2,510.9-2,526.5 against 2,538.8-3,147.7) ...
+COVER_FIRST_MIN_OPTIONS = 4000  # ... from this many shift options: on small months the
+# whole solve covers and proves by itself, and the hint only steers its proof astray (3
+# sergeants' nights for a month, 84 options: proven in 1.3 s without, not in 18 s with);
+# and up to PRESOLVE_MAX_OPTIONS (the 3x month's copy takes 17 s to cover: 30,609.8 and
+# 32,971.0 at 60 s against 19,070.8-20,562.5 without it)
 REPLAY_SECONDS = 1.0  # kept for the replay of the final roster (_replay: 0.1 s on the
 # default month, 0.5 s on the 3x month)
 PRESOLVE_MAX_OPTIONS = 15000  # above this many shift options, the whole month's solve
@@ -263,7 +270,11 @@ def solve(
     # neighbourhood search (on January after December, no roster in 60 s).
     active = list(ctx.assumptions)
     _fix_literals(ctx.model, [lit for lit, _ in active], 1)
-    if COVER_FIRST_SHARE > 0 and whole["cp_model_presolve"]:
+    if (
+        COVER_FIRST_SHARE > 0
+        and COVER_FIRST_MIN_OPTIONS <= len(ctx.options)
+        and whole["cp_model_presolve"]
+    ):
         _cover_first(ctx, terms, COVER_FIRST_SHARE * main_time, workers, seed, cb)
     configure(solver, workers=workers, seed=seed, extra=whole,
               time_limit=max(0.5, main_end - time.monotonic()))  # fmt: skip
