@@ -142,20 +142,35 @@ def _cover_first(ctx: ModelContext, terms: list[Term], limit: float, workers: in
     copy = ctx.model.clone()
     copy.clear_hints()
     copy.minimize(sum(coef * copy.get_int_var_from_proto_index(i) for i, coef in short))
+    objective = ctx.model.proto.objective
+    whole = [(copy.get_int_var_from_proto_index(i), c) for i, c in
+             zip(objective.vars, objective.coeffs, strict=True)]  # fmt: skip
+
+    def report(cost: float) -> None:
+        t = round(time.monotonic() - cb.t0, 3)
+        cb.points.append(Progress(t, cost / cb.per_hour, 0.0))
+        if cb.printer:
+            cb.printer(f"[{t:6.1f}s] roster found, its uncovered demand first: "
+                       f"objective {cost / cb.per_hour:,.2f}")  # fmt: skip
+
+    class _First(cp_model.CpSolverSolutionCallback):  # the first roster, as soon as found
+        def on_solution_callback(self) -> None:
+            if not self.seen:
+                self.seen = True
+                report(objective.offset + sum(c * self.value(v) for v, c in whole))
+
+    first = _First()
+    first.seen = False
     solver = cp_model.CpSolver()
     configure(solver, workers=workers, seed=seed, time_limit=limit)
-    if solver.solve(copy) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if solver.solve(copy, first) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return
     values = values_of(solver)
     m = ctx.model
     m.clear_hints()
     for i, value in enumerate(values):
         m.add_hint(m.get_int_var_from_proto_index(i), value)
-    cost = objective_of(ctx.model, values) / cb.per_hour
-    t = round(time.monotonic() - cb.t0, 3)
-    cb.points.append(Progress(t, cost, 0.0))
-    if cb.printer:
-        cb.printer(f"[{t:6.1f}s] roster found, its uncovered demand first: objective {cost:,.2f}")
+    report(objective_of(m, values))
 
 
 def _improve_by_site(ctx, values, obj, deadline, workers, seed, cb, shortfalls):  # noqa: ANN001, ANN202
