@@ -90,8 +90,9 @@ IMPROVE_SHARE = 0.5  # share of the time limit for site-by-site improvement (imp
 IMPROVE_MAX_OPTIONS = 15000  # above this many shift options, no site steps
 COVER_FIRST_SHARE = 0.5  # at most this share of the whole-model time goes to a copy
 # whose objective is the uncovered demand alone, its roster the whole solve's hint
-# (session 18, default month: at 20 s 0 h uncovered in 4 seeds of 4, without it 2 of 4;
-# at 60 s 2,510.9-2,526.5 against 2,538.8-3,147.7) ...
+# (session 18, default month, seeds 0-3 at 20 s: 0 h uncovered in 4 of 4, without it 2
+# of 4; seeds 0-2 at 60 s: 2,514.5, 2,510.9, 2,831.3 against 2,800.8, 3,147.7, 2,538.8;
+# first roster at 2.5 s against 3.5-4.6 s) ...
 COVER_FIRST_MIN_OPTIONS = 4000  # ... from this many shift options: on small months the
 # whole solve covers and proves by itself, and the hint only steers its proof astray (3
 # sergeants' nights for a month, 84 options: proven in 1.3 s without, not in 18 s with);
