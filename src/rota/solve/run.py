@@ -144,7 +144,7 @@ def _cover_first(ctx: ModelContext, terms: list[Term], limit: float, workers: in
     copy.clear_hints()
     copy.minimize(sum(coef * copy.get_int_var_from_proto_index(i) for i, coef in short))
     objective = ctx.model.proto.objective
-    whole = [(copy.get_int_var_from_proto_index(i), c) for i, c in
+    costs = [(copy.get_int_var_from_proto_index(i), c) for i, c in
              zip(objective.vars, objective.coeffs, strict=True)]  # fmt: skip
 
     def report(cost: float) -> None:
@@ -155,13 +155,16 @@ def _cover_first(ctx: ModelContext, terms: list[Term], limit: float, workers: in
                        f"objective {cost / cb.per_hour:,.2f}")  # fmt: skip
 
     class _First(cp_model.CpSolverSolutionCallback):  # the first roster, as soon as found
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen = False
+
         def on_solution_callback(self) -> None:
             if not self.seen:
                 self.seen = True
-                report(objective.offset + sum(c * self.value(v) for v, c in whole))
+                report(objective.offset + sum(c * self.value(v) for v, c in costs))
 
     first = _First()
-    first.seen = False
     solver = cp_model.CpSolver()
     configure(solver, workers=workers, seed=seed, time_limit=limit)
     if solver.solve(copy, first) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -340,14 +343,16 @@ def solve(
     bound = solver.best_objective_bound
     deadline = t0 + time_limit - 0.5
     if name != "OPTIMAL":
-        values = values_of(solver)
+        values, best = values_of(solver), obj
         if improve_share > 0 and obj > bound and time.monotonic() + 2 < deadline:
             shortfalls = [t.expr.index for t in terms if t.measure is not None]
-            values, _obj, _better = _improve_by_site(ctx, values, obj, deadline, workers, seed,
+            values, best, _better = _improve_by_site(ctx, values, obj, deadline, workers, seed,
                                                      cb, shortfalls)  # fmt: skip
+        # without the replay, the whole model's own solve is what is read (improve.py's
+        # values are not the solver's)
         replayed = _replay(ctx, values, deadline, workers, seed)
         if replayed is not None:
-            if replayed.objective_value < obj and cb.points:
+            if replayed.objective_value < best and cb.points:
                 t = round(time.monotonic() - t0, 3)
                 exact = replayed.objective_value / per_hour
                 cb.points.append(Progress(t, exact, cb.points[-1].bound))
