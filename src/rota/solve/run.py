@@ -49,6 +49,15 @@ class _Progress(cp_model.CpSolverSolutionCallback):
                 f"[{t:6.1f}s] roster found: objective {obj:,.2f}  bound {bound:,.2f}  gap {gap:.2%}"
             )
 
+    def point(self, objective: float, what: str) -> None:
+        """A roster had outside the whole solve (`objective` in model units): recorded with
+        the last bound known (0 before any) and printed as `what`."""
+        t = round(time.monotonic() - self.t0, 3)
+        obj = objective / self.per_hour
+        self.points.append(Progress(t, obj, self.points[-1].bound if self.points else 0.0))
+        if self.printer:
+            self.printer(f"[{t:6.1f}s] {what}: objective {obj:,.2f}")
+
 
 def configure(
     solver: cp_model.CpSolver,
@@ -132,27 +141,31 @@ def _culprit(model: cp_model.CpModel, active: list, limit: float):  # noqa: ANN2
     return next(((lit, text) for lit, text in active if lit.index in core), None)
 
 
-def _cover_first(ctx: ModelContext, terms: list[Term], limit: float, workers: int, seed: int,
-                 cb: _Progress) -> None:  # fmt: skip
-    """A copy of the month whose objective is its uncovered demand alone, solved for at
-    most `limit` seconds (or until it proves its least); its roster becomes the hint of
-    the whole month's solve, and a progress point (its cost under the whole objective)."""
-    short = [(t.expr.index, t.coef) for t in terms if t.measure is not None]
-    if not short or limit < 1.0:
+def _hint(model: cp_model.CpModel, variables: list, values: list[int]) -> None:
+    """Hint each of `variables` at its value in `values` (by proto index), and no other."""
+    model.clear_hints()
+    for v in variables:
+        model.add_hint(v, values[v.index])
+
+
+def _cover_first(ctx: ModelContext, shortfalls: list[Term], limit: float, workers: int,
+                 seed: int, cb: _Progress) -> None:  # fmt: skip
+    """A copy of the month whose objective is its uncovered demand (`shortfalls`) alone,
+    solved for at most `limit` seconds (or until it proves its least); its roster becomes
+    the hint of the whole month's solve, and a progress point (its cost under the whole
+    objective)."""
+    if not shortfalls or limit < 1.0:
         return
     copy = ctx.model.clone()
     copy.clear_hints()
-    copy.minimize(sum(coef * copy.get_int_var_from_proto_index(i) for i, coef in short))
+    copy.minimize(sum(t.coef * copy.get_int_var_from_proto_index(t.expr.index)
+                      for t in shortfalls))  # fmt: skip
     objective = ctx.model.proto.objective
     costs = [(copy.get_int_var_from_proto_index(i), c) for i, c in
              zip(objective.vars, objective.coeffs, strict=True)]  # fmt: skip
 
     def report(cost: float) -> None:
-        t = round(time.monotonic() - cb.t0, 3)
-        cb.points.append(Progress(t, cost / cb.per_hour, 0.0))
-        if cb.printer:
-            cb.printer(f"[{t:6.1f}s] roster found, its uncovered demand first: "
-                       f"objective {cost / cb.per_hour:,.2f}")  # fmt: skip
+        cb.point(cost, "roster found, its uncovered demand first")
 
     class _First(cp_model.CpSolverSolutionCallback):  # the first roster, as soon as found
         def __init__(self) -> None:
@@ -171,9 +184,7 @@ def _cover_first(ctx: ModelContext, terms: list[Term], limit: float, workers: in
         return
     values = values_of(solver)
     m = ctx.model
-    m.clear_hints()
-    for i, value in enumerate(values):
-        m.add_hint(m.get_int_var_from_proto_index(i), value)
+    _hint(m, [m.get_int_var_from_proto_index(i) for i in range(len(values))], values)
     report(objective_of(m, values))
 
 
@@ -183,11 +194,7 @@ def _improve_by_site(ctx, values, obj, deadline, workers, seed, cb, shortfalls):
     from rota.solve.improve import improve
 
     def report(_values: Values, objective: int) -> None:
-        t = time.monotonic() - cb.t0
-        cb.points.append(Progress(round(t, 3), objective / cb.per_hour, cb.points[-1].bound))
-        if cb.printer:
-            cb.printer(f"[{t:6.1f}s] roster improved site by site: objective "
-                       f"{objective / cb.per_hour:,.2f}")  # fmt: skip
+        cb.point(objective, "roster improved site by site")
 
     step = 4.0 * max(1.0, len(ctx.options) / 8000)
     return improve(ctx, values, int(obj), deadline=deadline - REPLAY_SECONDS,
@@ -203,9 +210,7 @@ def _replay(ctx: ModelContext, values: list[int], deadline: float, workers: int,
     count, a contract deviation above the hours'), so the objective and penalties are
     read from this solve, as the checker computes them. None if it does not finish."""
     m = ctx.model
-    m.clear_hints()
-    for v in [o.var for o in ctx.options] + list(ctx.on_call.values()):
-        m.add_hint(v, values[v.index])
+    _hint(m, [o.var for o in ctx.options] + list(ctx.on_call.values()), values)
     final = cp_model.CpSolver()
     configure(final, workers=workers, seed=seed,
               time_limit=max(REPLAY_SECONDS, deadline - time.monotonic()),
@@ -289,12 +294,13 @@ def solve(
     # neighbourhood search (on January after December, no roster in 60 s).
     active = list(ctx.assumptions)
     _fix_literals(ctx.model, [lit for lit, _ in active], 1)
+    shortfalls = [t for t in terms if t.measure is not None]  # the uncovered demand
     if (
         COVER_FIRST_SHARE > 0
         and COVER_FIRST_MIN_OPTIONS <= len(ctx.options)
         and whole["cp_model_presolve"]
     ):
-        _cover_first(ctx, terms, COVER_FIRST_SHARE * main_time, workers, seed, cb)
+        _cover_first(ctx, shortfalls, COVER_FIRST_SHARE * main_time, workers, seed, cb)
     configure(solver, workers=workers, seed=seed, extra=whole,
               time_limit=max(0.5, main_end - time.monotonic()))  # fmt: skip
     bounds: list[tuple[float, float]] = []
@@ -345,20 +351,16 @@ def solve(
     if name != "OPTIMAL":
         values, best = values_of(solver), obj
         if improve_share > 0 and obj > bound and time.monotonic() + 2 < deadline:
-            shortfalls = [t.expr.index for t in terms if t.measure is not None]
+            indices = [t.expr.index for t in shortfalls]
             values, best, _better = _improve_by_site(ctx, values, obj, deadline, workers, seed,
-                                                     cb, shortfalls)  # fmt: skip
+                                                     cb, indices)  # fmt: skip
         # without the replay, the whole model's own solve is what is read (improve.py's
         # values are not the solver's)
         replayed = _replay(ctx, values, deadline, workers, seed)
         if replayed is not None:
-            if replayed.objective_value < best and cb.points:
-                t = round(time.monotonic() - t0, 3)
-                exact = replayed.objective_value / per_hour
-                cb.points.append(Progress(t, exact, cb.points[-1].bound))
-                if printer:
-                    printer(f"[{t:6.1f}s] the roster's own cost, its auxiliaries at their "
-                            f"least: objective {exact:,.2f}")  # fmt: skip
+            if replayed.objective_value < best:
+                cb.point(replayed.objective_value,
+                         "the roster's own cost, its auxiliaries at their least")  # fmt: skip
             solver, obj = replayed, replayed.objective_value
             if obj <= bound:
                 name = "OPTIMAL"
