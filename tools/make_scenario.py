@@ -2,6 +2,7 @@
 
     python tools/make_scenario.py scenarios/eastern-region            # the default scenario
     python tools/make_scenario.py /tmp/eastern-x3 --scale 3           # 3x demand and staff
+    python tools/make_scenario.py /tmp/oct --month 2026-10 --staffing 0.8   # another month
 
 Deterministic (seeded): the committed default scenario is this script's output at
 scale 1. The names are invented; the structure follows the unit's real shape: five
@@ -14,6 +15,7 @@ import argparse
 import csv
 import random
 from datetime import date, timedelta
+from dataclasses import dataclass
 from pathlib import Path
 
 TOML = """\
@@ -305,6 +307,12 @@ def d(y: int, m: int, day: int) -> date:
     return date(y, m, day)
 
 
+def months_from(first: date, k: int, day: int) -> date:
+    """The `day` of the month `k` months from the month of `first` (k may be negative)."""
+    y, m = divmod(first.year * 12 + first.month - 1 + k, 12)
+    return date(y, m + 1, day)
+
+
 def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
@@ -312,16 +320,51 @@ def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
         w.writerows(rows)
 
 
-def make(out: Path, scale: int, name: str) -> None:
-    rng = random.Random(2026 * 7 + scale)
+@dataclass(frozen=True)
+class Shape:
+    """What makes one month's scenario unlike another's. The defaults write the committed
+    default scenario (December 2026); benchmarks/months.py draws families of others.
+
+    Dates are laid out around `month` as the default lays them out around December 2026:
+    leave peaks in the month and the next, officer-safety refreshers and Schedule 7
+    reviews falling due during it, new starters appointed one or two months before."""
+
+    scale: float = 1  # demand and staff: 1 = the default region, 3 = three times it
+    month: str = "2026-12"
+    staffing: float = 1.0  # sergeants and constables per port, against the default's
+    s7_lapse: float = 0.06  # share of Schedule 7 reviews missed, lapsing in the month
+    leave: float = 1.0  # how likely a leave block is, against the default's
+    uc_supervisors: int = 4  # the undercover unit's DI and DSs (on-call supervisors)
+    uc_cover: int = 5  # its cover officers
+    seed: int | None = None  # None: the default's own
+
+
+def make(out: Path, scale: float = 1, name: str = "eastern-region",
+         shape: Shape | None = None) -> None:  # fmt: skip
+    shape = shape or Shape(scale=scale)
+    scale = shape.scale
+    whole = int(scale)
+    m0 = date(int(shape.month[:4]), int(shape.month[5:7]), 1)
+    m1 = months_from(m0, 1, 1)
+
+    def day_of(first: date, n: int) -> date:  # the n-th day (1-based) from `first`
+        return first + timedelta(days=n - 1)
+
+    seed = shape.seed if shape.seed is not None else 2026 * 7 + int(round(scale))
+    rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
+
+    def demand(n: int) -> int:
+        return max(1, round(n * scale))
+
     counts = dict(
-        stn_day=5 * scale, stn_day_s7=4 * scale, stn_night=4 * scale, stn_night_s7=3 * scale,
-        ltn_day=4 * scale, ltn_day_s7=3 * scale, ltn_night=3 * scale, ltn_night_s7=2 * scale,
-        nwi=2 * scale, nwi_s7=1 * scale, sen_wd=1 * scale, sen_we=2 * scale,
-        hrw=2 * scale, hrw_s7=2 * scale, uco=2,
+        stn_day=5, stn_day_s7=4, stn_night=4, stn_night_s7=3, ltn_day=4, ltn_day_s7=3,
+        ltn_night=3, ltn_night_s7=2, nwi=2, nwi_s7=1, sen_wd=1, sen_we=2, hrw=2, hrw_s7=2,
     )  # fmt: skip
-    (out / "scenario.toml").write_text(TOML.format(scale=scale, name=name, **counts))
+    counts = {k: demand(v) for k, v in counts.items()} | {"uco": 2}
+    (out / "scenario.toml").write_text(
+        TOML.format(scale=f"{scale:g}", name=name, **counts)
+    )
 
     staff, accs, absences, requests = [], [], [], []
     used_names: set[str] = set()
@@ -336,31 +379,34 @@ def make(out: Path, scale: int, name: str) -> None:
     seq = 0
 
     def add_leave(sid: str, heavy: bool) -> None:
-        # one block of annual leave around Christmas or in the New Year for many, and a
-        # scatter of single days, training and court
+        # one block of annual leave late in the month or early in the next for many,
+        # and a scatter of single days, training and court
         r = rng.random()
-        if r < (0.35 if heavy else 0.2):
-            start = d(2026, 12, rng.choice([14, 18, 21, 23, 24, 27, 28]))
+        if r < (0.35 if heavy else 0.2) * shape.leave:
+            start = day_of(m0, rng.choice([14, 18, 21, 23, 24, 27, 28]))
             absences.append([sid, start, start + timedelta(days=rng.choice([2, 3, 4, 6])),
                              "annual_leave", ""])  # fmt: skip
-        elif r < 0.5:
-            start = d(2027, 1, rng.choice([4, 11, 18, 25]))
+        elif r < 0.5 * shape.leave:
+            start = day_of(m1, rng.choice([4, 11, 18, 25]))
             absences.append([sid, start, start + timedelta(days=4), "annual_leave", ""])
         if rng.random() < 0.3:
-            day = d(2026, 12, rng.randint(1, 31))
+            day = day_of(m0, rng.randint(1, 31))
             absences.append([sid, day, day, "annual_leave", "single day"])
         if rng.random() < 0.12:
-            day = d(2026, 12, rng.choice([2, 3, 9, 10, 16]))
+            day = day_of(m0, rng.choice([2, 3, 9, 10, 16]))
             absences.append([sid, day, day, "training", "personal safety refresher"])
         if rng.random() < 0.06:
-            day = d(2026, 12, rng.choice([1, 8, 15, 17]))
+            day = day_of(m0, rng.choice([1, 8, 15, 17]))
             absences.append([sid, day, day, "court", "Crown Court witness"])
         if rng.random() < 0.04:
-            day = d(2026, 12, rng.randint(1, 27))
+            day = day_of(m0, rng.randint(1, 27))
             absences.append([sid, day, day + timedelta(days=rng.randint(1, 4)), "sickness", ""])
 
-    for site, (ps, pcs, part, new, acting) in PORTS.items():
-        for _ in range(scale):
+    reps = [1.0] * whole + ([scale - whole] if scale > whole else [])
+    for site, (ps0, pcs0, part, new, acting) in PORTS.items():
+        for rep in reps:
+            ps = max(1, round(ps0 * rep * shape.staffing))
+            pcs = max(1, round(pcs0 * rep * shape.staffing))
             people = [("PS", i) for i in range(ps)] + [("PC", i) for i in range(pcs)]
             for rank, i in people:
                 seq += 1
@@ -370,28 +416,28 @@ def make(out: Path, scale: int, name: str) -> None:
                 is_acting = rank == "PC" and new + part <= i < new + part + acting
                 hours = 40 if not is_part else rng.choice([20, 24, 30, 32])
                 appointed = (
-                    d(2026, rng.choice([10, 11]), rng.randint(1, 28))
+                    months_from(m0, rng.choice([-2, -1]), rng.randint(1, 28))
                     if is_new
                     else d(rng.randint(2008, 2024), rng.randint(1, 12), 1)
                 )
                 allowed = NEIGHBOURS[site] if rng.random() < 0.25 and NEIGHBOURS[site] else ""
                 staff.append([sid, person_name(), rank, "BORDER", site, hours, appointed,
                               allowed])  # fmt: skip
-                # officer safety: annual refresher; a few lapse during December
-                os_from = d(2026, rng.randint(1, 11), rng.randint(1, 28))
+                # officer safety: annual refresher; a few lapse during the month
+                os_from = months_from(m0, rng.randint(1, 11) - 12, rng.randint(1, 28))
                 if rng.random() < 0.05:
-                    os_from = d(2025, 12, rng.choice([10, 15, 20]))
+                    os_from = months_from(m0, -12, rng.choice([10, 15, 20]))
                 os_until = os_from.replace(year=os_from.year + 1) - timedelta(days=1)
                 accs.append([sid, "officer_safety", os_from, os_until])
-                if os_until < d(2027, 1, 1):
+                if os_until < m1:
                     # refresher booked as a training day, renewed from the next day
                     refresh = os_until + timedelta(days=rng.choice([-2, 3]))
-                    if refresh.month == 12 and refresh.day < 31:
+                    if refresh.month == m0.month and refresh.day < 31:
                         absences.append([sid, refresh, refresh, "training",
                                          "officer safety refresher"])  # fmt: skip
                         accs.append([sid, "officer_safety", refresh + timedelta(days=1),
-                                     (refresh + timedelta(days=1)).replace(year=2027)
-                                     - timedelta(days=1)])  # fmt: skip
+                                     (refresh + timedelta(days=1)).replace(
+                                         year=refresh.year + 1) - timedelta(days=1)])  # fmt: skip
                 # Schedule 7: within 3 months of appointment, reviewed twice a year
                 if is_new:
                     if rng.random() < 0.5:
@@ -399,43 +445,42 @@ def make(out: Path, scale: int, name: str) -> None:
                         accs.append([sid, "schedule7", passed,
                                      passed + timedelta(days=182)])  # fmt: skip
                 else:
-                    s7_from = d(2026, rng.randint(7, 11), rng.randint(1, 28))
+                    s7_from = months_from(m0, rng.randint(7, 11) - 12, rng.randint(1, 28))
                     s7_until = s7_from + timedelta(days=182)
-                    if rng.random() < 0.06:  # a review missed: lapses mid-December
-                        s7_until = d(2026, 12, rng.choice([8, 12, 15, 19]))
+                    if rng.random() < shape.s7_lapse:  # a review missed: lapses mid-month
+                        s7_until = day_of(m0, rng.choice([8, 12, 15, 19]))
                         s7_from = s7_until - timedelta(days=182)
                     accs.append([sid, "schedule7", s7_from, s7_until])
                 if is_acting:
-                    accs.append([sid, "acting_sergeant", d(2026, rng.randint(1, 10), 1), ""])
+                    accs.append([sid, "acting_sergeant",
+                                 months_from(m0, rng.randint(1, 10) - 12, 1), ""])  # fmt: skip
                 if rng.random() < 0.6:
                     accs.append([sid, "driving", d(2020, 1, 1), ""])
                 add_leave(sid, heavy=True)
                 if rng.random() < 0.08:
-                    day = d(2026, 12, rng.randint(1, 31))
+                    day = day_of(m0, rng.randint(1, 31))
                     req = rng.choice(["day_off", "no_night", "day_off"])
                     requests.append([sid, day, req, rng.randint(1, 10)])
     # restricted officers: recovering from injury, office duties at regional HQ
-    restricted = [s for s in staff if s[2] == "PC"][3::29][: 3 * scale]
+    restricted = [s for s in staff if s[2] == "PC"][3::29][: 3 * whole or 1]
     for s in restricted:
         s[7] = ";".join(x for x in (s[7], "EHQ") if x)
-        absences.append([s[0], d(2026, 11, 16), d(2027, 1, 24), "restricted",
+        absences.append([s[0], m0 - timedelta(days=15), m0 + timedelta(days=54), "restricted",
                          "recuperative duties"])  # fmt: skip
 
-    # the undercover unit: an inspector, three DSs, cover officers and backstopping DCs
-    uc = [("DI", "uc_supervisor"), ("DS", "uc_supervisor"), ("DS", "uc_supervisor"),
-          ("DS", "uc_supervisor"), ("DC", "cover_officer"), ("DC", "cover_officer"),
-          ("DC", "cover_officer"), ("DC", "cover_officer"), ("DC", "cover_officer"),
-          ("DC", ""), ("DC", "")]  # fmt: skip
+    # the undercover unit: an inspector, DSs, cover officers and backstopping DCs
+    sups = [("DI", "uc_supervisor")] + [("DS", "uc_supervisor")] * (shape.uc_supervisors - 1)
+    uc = sups + [("DC", "cover_officer")] * shape.uc_cover + [("DC", ""), ("DC", "")]
     for i, (rank, acc) in enumerate(uc, start=1):
         sid = f"U{i:03d}"
         staff.append([sid, person_name(), rank, "UC", "UCO", 40,
                       d(rng.randint(2010, 2022), rng.randint(1, 12), 1), ""])  # fmt: skip
         if acc:
-            accs.append([sid, acc, d(2026, rng.randint(1, 6), 1), ""])
+            accs.append([sid, acc, months_from(m0, rng.randint(1, 6) - 12, 1), ""])
         if rank == "DC":
-            accs.append([sid, "ucol", d(2025, 1, 1), d(2027, 12, 31)])
+            accs.append([sid, "ucol", d(2025, 1, 1), months_from(m0, 12, 31)])
         add_leave(sid, heavy=False)
-    requests.append(["U005", d(2026, 12, 24), "not_on_call", 8])
+    requests.append([f"U{len(sups) + 1:03d}", day_of(m0, 24), "not_on_call", 8])
     absences.sort(key=lambda r: (r[0], r[1]))
     write_csv(out / "staff.csv", ["staff_id", "name", "rank", "unit", "base_site",
                                   "contract_hours_per_week", "appointed_on", "sites_allowed"],
@@ -450,10 +495,21 @@ def make(out: Path, scale: int, name: str) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out", type=Path)
-    ap.add_argument("--scale", type=int, default=1)
+    ap.add_argument("--scale", type=float, default=1)
     ap.add_argument("--name", default=None)
+    ap.add_argument("--month", default="2026-12", help="the month the dates are laid around")
+    ap.add_argument("--staffing", type=float, default=1.0, help="staff per port, x default")
+    ap.add_argument("--s7-lapse", type=float, default=0.06, help="Schedule 7 reviews missed")
+    ap.add_argument("--leave", type=float, default=1.0, help="leave blocks, x default")
+    ap.add_argument("--uc-supervisors", type=int, default=4)
+    ap.add_argument("--uc-cover", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=None)
     a = ap.parse_args()
-    make(a.out, a.scale, a.name or ("eastern-region" if a.scale == 1 else f"eastern-x{a.scale}"))
+    shape = Shape(scale=a.scale, month=a.month, staffing=a.staffing, s7_lapse=a.s7_lapse,
+                  leave=a.leave, uc_supervisors=a.uc_supervisors, uc_cover=a.uc_cover,
+                  seed=a.seed)  # fmt: skip
+    name = a.name or ("eastern-region" if a.scale == 1 else f"eastern-x{a.scale:g}")
+    make(a.out, name=name, shape=shape)
 
 
 if __name__ == "__main__":
