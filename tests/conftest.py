@@ -121,10 +121,22 @@ def make_scenario(
     return root
 
 
-def solve_and_check(folder: Path, month: str, time_limit: float = 20, **kw):
+# Tests judge behaviour, never speed: every solve in them runs on a deterministic budget
+# (work units) under a wall-clock cap far above what it needs, so no verdict depends on
+# the machine or its load.
+CAP = 900.0
+
+
+def budget(effort: float) -> list[str]:
+    """Command-line options for a test's solve: its effort, and the cap far above it."""
+    return ["--effort", str(effort), "--time-limit", str(int(CAP))]
+
+
+def solve_and_check(folder: Path, month: str, effort: float = 4, **kw):
     """Generate (without writing) and hold the roster against the checker."""
-    g = generate(folder, month, time_limit=time_limit, write=False, printer=lambda _l: None,
-                 **kw)  # fmt: skip
+    g = generate(folder, month, effort=effort, time_limit=CAP, write=False,
+                 printer=lambda _l: None, **kw)  # fmt: skip
+    assert not g.result.cut_short, "the cap stopped a test's solve: its verdict would be load's"
     assert g.result.found, g.result.status
     rep = g.report
     assert [v.line() for v in rep.hard] == [], "solver roster breaks a hard rule"

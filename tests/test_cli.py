@@ -9,7 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from conftest import make_scenario
+from conftest import budget, make_scenario
 from rota.cli import main
 
 DEMAND = """
@@ -55,7 +55,7 @@ def test_generate_then_check(tmp_path):
     sc = scenario(tmp_path)
     out = tmp_path / "out"
     r = CliRunner().invoke(main, ["generate", str(sc), "--month", "2027-02", "--out", str(out),
-                                  "--time-limit", "20"])  # fmt: skip
+                                  *budget(2)])  # fmt: skip
     assert r.exit_code == 0, r.output
     folder = out / "tiny" / "2027-02"
     for name in ("roster.csv", "grid.csv", "coverage.csv", "summary.json"):
@@ -112,7 +112,7 @@ def test_generate_then_check(tmp_path):
     assert r.exit_code == 2 and "--force" in r.output
     r = CliRunner().invoke(main, ["generate", str(sc), "--month", "2027-02", "--out", str(out),
                                   "--force", "--with-names", "--quiet",
-                                  "--time-limit", "5"])  # fmt: skip
+                                  *budget(1)])  # fmt: skip
     assert r.exit_code == 0, r.output
     assert "Name S1" in (folder / "roster.csv").read_text()
 
@@ -123,7 +123,7 @@ def test_check_reports_hand_edits_by_rule_id(tmp_path):
     sc = scenario(tmp_path)
     out = tmp_path / "out"
     r = CliRunner().invoke(main, ["generate", str(sc), "--month", "2027-02", "--out", str(out),
-                                  "--quiet", "--time-limit", "15"])  # fmt: skip
+                                  "--quiet", *budget(2)])  # fmt: skip
     assert r.exit_code == 0, r.output
     path = out / "tiny" / "2027-02" / "roster.csv"
     rows = read_rows(path)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CAP
 from rota.app import generate
 from rota.check import check
 from rota.horizon import build_horizon
@@ -18,8 +19,9 @@ DEFAULT = Path(__file__).resolve().parents[1] / "scenarios" / "eastern-region"
 def test_december_on_call_and_rules():
     """December 2026: both on-call rotas have their holder every day, the roster breaks
     no hard rule, and the solver's own uncovered time equals the checker's."""
-    g = generate(DEFAULT, "2026-12", time_limit=30, write=False, printer=lambda _l: None)
-    assert g.result.found
+    g = generate(DEFAULT, "2026-12", effort=3, time_limit=CAP, write=False,
+                 printer=lambda _l: None)  # fmt: skip
+    assert g.result.found and not g.result.cut_short
     rep = g.report
     assert [v.line() for v in rep.hard] == []
     assert rep.uncovered["on_call_days"] == 0
@@ -32,13 +34,12 @@ def test_december_on_call_and_rules():
 
 
 def test_a_roster_stopped_early_is_costed_as_the_checker_costs_it():
-    """A solve stopped at its first roster leaves auxiliaries loose (a spread's max above
-    the largest count, a contract deviation above the hours' own): the result is replayed
-    with the roster fixed, so its objective and every penalty are the checker's."""
+    """A solve stopped early leaves auxiliaries loose (a spread's max above the largest
+    count, a contract deviation above the hours' own): the result is replayed with the
+    roster fixed, so its objective and every penalty are the checker's."""
     h = build_horizon(load_scenario(DEFAULT), "2026-12")
-    res = solve(h, time_limit=30, printer=None, improve_share=0.0,
-                params={"stop_after_first_solution": True})  # fmt: skip
-    assert res.found and res.status == "FEASIBLE"
+    res = solve(h, effort=0.5, time_limit=CAP, printer=None)
+    assert res.found and res.status == "FEASIBLE" and not res.cut_short
     rep = check(h, res.duties)
     assert [v.line() for v in rep.hard] == []
     assert rep.penalties == pytest.approx(res.penalties, abs=0.011)

@@ -8,7 +8,7 @@ import json
 
 from click.testing import CliRunner
 
-from conftest import make_scenario
+from conftest import budget, make_scenario
 from rota.cli import main
 from rota.rules import RULES
 
@@ -79,7 +79,7 @@ def test_every_shortfall_has_a_reason_and_the_hours_add_up(tmp_path):
     sc = short_staffed(tmp_path)
     out = tmp_path / "out"
     r = CliRunner().invoke(main, ["generate", str(sc), "--month", "2027-02", "--out", str(out),
-                                  "--time-limit", "8", "--quiet"])  # fmt: skip
+                                  *budget(2), "--quiet"])  # fmt: skip
     assert r.exit_code == 0, r.output
     folder = out / "short" / "2027-02"
     summary = json.loads((folder / "summary.json").read_text())

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from click.testing import CliRunner
 
-from conftest import make_scenario
+from conftest import budget, make_scenario
 from rota.cli import main
 
 DEMAND = """
@@ -66,8 +66,7 @@ def test_three_months_in_a_chain_pass_check_with_their_history(tmp_path):
             "2026-12..2027-02",
             "--out",
             str(out),
-            "--time-limit",
-            "10",
+            *budget(2),
             "--quiet",
         ],
     )
@@ -154,8 +153,7 @@ def test_a_history_that_already_breaks_rest_is_named(tmp_path):
             "2027-01",
             "--out",
             str(tmp_path / "o"),
-            "--time-limit",
-            "10",
+            *budget(2),
             "--quiet",
         ],
     )

@@ -128,5 +128,5 @@ def test_every_roster_passes_the_checker(tmp_path_factory, spec):
     month = spec.pop("month")
     folder = make_scenario(tmp_path_factory.mktemp("p"), sites=SITES, templates=TEMPLATES,
                            officer_safety=False, **spec)  # fmt: skip
-    g = solve_and_check(folder, month, time_limit=10)
+    g = solve_and_check(folder, month, effort=2)
     assert g.summary["uncovered"] == g.report.uncovered

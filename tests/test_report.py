@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import make_scenario
+from conftest import budget, make_scenario
 from rota.cli import main
 
 DEMAND = """
@@ -46,7 +46,7 @@ def folder_for(tmp_path: Path, month: str, demand: str = DEMAND) -> tuple[Path, 
     )
     out = tmp_path / "out"
     r = CliRunner().invoke(main, ["generate", str(sc), "--month", month, "--out", str(out),
-                                  "--time-limit", "6", "--quiet"])  # fmt: skip
+                                  *budget(1), "--quiet"])  # fmt: skip
     assert r.exit_code == 0, r.output
     return sc, out / "rep" / month
 

@@ -7,7 +7,7 @@ import csv
 import pytest
 from click.testing import CliRunner
 
-from conftest import make_scenario
+from conftest import CAP, budget, make_scenario
 from rota.app import generate
 from rota.cli import main
 from rota.io.load import load_scenario
@@ -85,8 +85,7 @@ def test_comparison_equals_check_on_each_roster(tmp_path):
             "2027-02",
             "--out",
             str(out),
-            "--time-limit",
-            "10",
+            *budget(2),
             "--jobs",
             "2",
             "--workers",
@@ -144,7 +143,8 @@ def test_removing_people_never_makes_cover_better(tmp_path):
     keep or raise the weighted uncovered time (the base could leave them off)."""
     sc_path = small(tmp_path, weights=QUIET)
     sc = load_scenario(sc_path)
-    base = generate(sc_path, "2027-02", write=False, printer=lambda _l: None, time_limit=30)
+    base = generate(sc_path, "2027-02", write=False, printer=lambda _l: None, effort=4,
+                    time_limit=CAP)  # fmt: skip
     assert base.result.status == "OPTIMAL"
     for pid in ("S1", "C1", "C4"):
         v = Variant(name=f"minus-{pid}", changes=[{"op": "remove_staff", "ids": [pid]}])
@@ -153,7 +153,8 @@ def test_removing_people_never_makes_cover_better(tmp_path):
             "2027-02",
             write=False,
             printer=lambda _l: None,
-            time_limit=30,
+            effort=4,
+            time_limit=CAP,
             scenario=apply_variant(sc, v),
         )
         assert g.result.status == "OPTIMAL"
@@ -164,7 +165,7 @@ def test_removing_people_never_makes_cover_better(tmp_path):
 def assert_plain_generate_covers(scenario, out) -> None:  # noqa: ANN001
     """A plain `rota generate` of the (enlarged) scenario leaves no time uncovered."""
     r = CliRunner().invoke(main, ["generate", str(scenario), "--month", "2027-02", "--out",
-                                  str(out), "--time-limit", "15", "--quiet"])  # fmt: skip
+                                  str(out), *budget(2), "--quiet"])  # fmt: skip
     assert r.exit_code == 0, r.output
     assert "uncovered: officers 0 h, supervisors 0 h, skills 0 h, on-call days 0" in r.output
 
@@ -190,8 +191,7 @@ def test_capacity_closes_a_known_gap(tmp_path):
             "2027-02",
             "--out",
             str(out),
-            "--time-limit",
-            "30",
+            *budget(8),
             "--max-per-site",
             "6",
         ],
@@ -215,12 +215,12 @@ def test_capacity_of_a_variant_with_a_known_shortfall(tmp_path):
     folder, variants = load_variants(vf)
     sc = apply_variant(load_scenario(folder), variants[0])
     g = generate(folder, "2027-02", scenario=sc, write=False, printer=lambda _l: None,
-                 time_limit=20)  # fmt: skip
+                 effort=2, time_limit=CAP)  # fmt: skip
     short = g.report.uncovered
     assert short["officer_hours"] + short["supervisor_hours"] + short["skill_hours"] > 0
     out = tmp_path / "out"
     args = ["capacity", str(vf), "--variant", "minus-two-pc", "--month", "2027-02"]
-    r = CliRunner().invoke(main, [*args, "--out", str(out), "--time-limit", "30",
+    r = CliRunner().invoke(main, [*args, "--out", str(out), *budget(8),
                                   "--max-per-site", "4"])  # fmt: skip
     assert r.exit_code == 0, r.output
     enlarged = out / "small--minus-two-pc-capacity" / "scenario"

@@ -84,14 +84,33 @@ def fairness_summary(h: Horizon, duties: list[Duty]) -> dict:
     return out
 
 
+def uncovered_demand_summary(res: Result) -> dict | None:
+    """The weighted cost of the uncovered demand, with what is known of its least: the
+    `proven minimum`, or `at most X above the bound`."""
+    u = res.uncovered_cost
+    if u is None:
+        return None
+    above = round(u.cost - u.bound, 2)
+    return {
+        "cost": u.cost,
+        "bound": u.bound,
+        "proven_minimum": u.proven,
+        "says": "proven minimum" if u.proven else f"at most {above:,.2f} above the bound",
+    }
+
+
 def build_summary(h: Horizon, res: Result, rep: CheckReport | None) -> dict:
     sc = h.scenario
     first = res.progress[0].seconds if res.progress else None
+    objective, penalties = res.objective, res.penalties
+    if objective is None and rep is not None:
+        # the run was cut short before the model costed its roster: the checker's costs
+        objective, penalties = rep.objective, dict(sorted(rep.penalties.items()))
     summary = {
         "scenario": sc.name,
         "month": h.label,
         "status": res.status,
-        "objective": res.objective,
+        "objective": objective,
         "best_bound": res.best_bound,
         "gap": res.gap,
         "wall_seconds": res.wall_seconds,
@@ -99,9 +118,13 @@ def build_summary(h: Horizon, res: Result, rep: CheckReport | None) -> dict:
         "workers": res.workers,
         "time_limit_seconds": res.time_limit_seconds,
         "uncovered": rep.uncovered if rep else None,
-        "penalties": res.penalties,
+        "penalties": penalties,
         "inputs": dict(sorted(sc.input_hashes.items())),
         # additions to the contract
+        "effort": res.effort,
+        "effort_spent": res.effort_spent,
+        "cut_short": res.cut_short,
+        "uncovered_demand": uncovered_demand_summary(res),
         "first_roster_seconds": first,
         "inputs_not_met": res.dropped,
         "history_breaches": [v.line() for v in history_breaches(h)],
@@ -147,6 +170,7 @@ def generate(
     *,
     out: Path = Path("outputs"),
     time_limit: float = 60.0,
+    effort: float | None = None,
     seed: int = 0,
     workers: int = 2,
     history: Path | None = None,
@@ -157,8 +181,10 @@ def generate(
     write: bool = True,
     scenario: Scenario | None = None,
 ) -> Generated:
-    """Load, solve, check and write one month (SPEC 4). Raises InputError for bad input."""
+    """Load, solve, check and write one month (SPEC 4). Raises InputError for bad input.
+    `effort` (work units; None: the default) decides the roster, `time_limit` caps it."""
     from rota.solve.run import solve  # the solver is loaded only when solving
+    from rota.solve.settings import DEFAULT_EFFORT
 
     t0 = started if started is not None else time.monotonic()
     sc = scenario if scenario is not None else load_scenario(scenario_path, history)
@@ -169,7 +195,8 @@ def generate(
             str(folder / "roster.csv"), "a roster is already there (use --force to replace it)"
         )
     kwargs = {"printer": printer} if printer is not None else {}
-    res = solve(h, time_limit=time_limit, seed=seed, workers=workers, started=t0, **kwargs)
+    res = solve(h, effort=effort or DEFAULT_EFFORT, time_limit=time_limit, seed=seed,
+                workers=workers, started=t0, **kwargs)  # fmt: skip
     rep = check(h, res.duties) if res.found else None
     summary = build_summary(h, res, rep)
     if folder is not None and res.found:

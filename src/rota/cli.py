@@ -72,6 +72,14 @@ def main() -> None:
     show_default=True,
     help="Seconds for the whole run, loading included.",
 )
+@click.option(
+    "--effort",
+    type=click.FloatRange(min=0.1),
+    default=None,
+    help="Work units the solver spends (default 12, about 30 s for the default month on "
+    "2 cores). The same inputs, seed, workers and effort give the same roster on any "
+    "machine, unless the time limit stops the run first.",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Solver random seed.")
 @click.option(
     "--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Solver threads."
@@ -92,6 +100,7 @@ def generate(
     months: str | None,
     out: Path,
     time_limit: float,
+    effort: float | None,
     seed: int,
     workers: int,
     history: Path | None,
@@ -117,6 +126,7 @@ def generate(
                     month,
                     out=out,
                     time_limit=time_limit,
+                    effort=effort,
                     seed=seed,
                     workers=workers,
                     history=history,
@@ -133,6 +143,7 @@ def generate(
                 out=out,
                 history=history,
                 time_limit=time_limit,
+                effort=effort,
                 seed=seed,
                 workers=workers,
                 force=force,
@@ -159,12 +170,20 @@ def _report_generated(g, time_limit: float) -> int:  # noqa: ANN001
     for line in g.summary.get("history_breaches", []):
         click.echo(f"warning: the history already breaks {line}", err=True)
     u = rep.uncovered
+    gap = f"gap {res.gap:.2%}" if res.gap is not None else "no bound"
     click.echo(
         f"{g.folder}/roster.csv: {g.summary['duties']['shifts']} shifts, "
         f"{g.summary['duties']['on_call_days']} on-call days; status {res.status}, "
-        f"objective {res.objective:,.2f}, gap {res.gap:.2%}, {res.wall_seconds:.1f} s"
+        f"objective {g.summary['objective']:,.2f}, {gap}, {res.wall_seconds:.1f} s"
     )
-    click.echo("uncovered: " + _uncovered(u))
+    demand = g.summary.get("uncovered_demand")
+    click.echo("uncovered: " + _uncovered(u) + (f" ({demand['says']})" if demand else ""))
+    if res.cut_short:
+        click.echo(
+            f"note: the time limit ({time_limit:g} s) stopped the solver before its effort "
+            "was spent; a longer limit may give a better roster",
+            err=True,
+        )
     if rep.hard:
         click.echo(f"internal error: the solver's roster breaks {len(rep.hard)} rule(s):", err=True)
         for v in rep.hard[:20]:
@@ -276,6 +295,12 @@ def explain(
     help="Seconds for each variant.",
 )
 @click.option(
+    "--effort",
+    type=click.FloatRange(min=0.1),
+    default=None,
+    help="Work units for each variant (default 12); see `rota generate --help`.",
+)
+@click.option(
     "--workers",
     type=click.IntRange(min=1),
     default=2,
@@ -290,6 +315,7 @@ def scenario(
     jobs: int,
     out: Path,
     time_limit: float,
+    effort: float | None,
     workers: int,
     seed: int,
     force: bool,
@@ -305,6 +331,7 @@ def scenario(
             jobs=jobs,
             out=out,
             time_limit=time_limit,
+            effort=effort,
             workers=workers,
             seed=seed,
             force=force,
@@ -360,6 +387,13 @@ def _variant_for_capacity(variants_file: Path, name: str):  # noqa: ANN202
 )
 @click.option("--out", type=click.Path(path_type=Path), default=Path("outputs"), show_default=True)
 @click.option("--time-limit", type=click.FloatRange(min=3), default=120, show_default=True)
+@click.option(
+    "--effort",
+    type=click.FloatRange(min=0.1),
+    default=24,
+    show_default=True,
+    help="Work units for the three solves; see `rota generate --help`.",
+)
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--force", is_flag=True, help="Replace an existing result.")
@@ -376,6 +410,7 @@ def capacity(
     max_per_site: int,
     out: Path,
     time_limit: float,
+    effort: float,
     workers: int,
     seed: int,
     force: bool,
@@ -409,6 +444,7 @@ def capacity(
             month,
             sites=list(sites) or None,
             per_site=max_per_site,
+            effort=effort,
             time_limit=max(3.0, time_limit - (time.monotonic() - started)),
             workers=workers,
             seed=seed,

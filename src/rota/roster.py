@@ -9,9 +9,28 @@ from rota.domain.models import Duty
 
 @dataclass(frozen=True)
 class Progress:
+    """A better roster found during a solve: when, by which phase, and what it costs
+    (None where the phase does not know: a roster's objective before its costs are
+    replayed, its uncovered demand while the whole objective is improved)."""
+
     seconds: float
-    objective: float
+    objective: float | None
     bound: float
+    phase: str = ""
+    uncovered: float | None = None
+
+
+@dataclass(frozen=True)
+class Uncovered:
+    """The weighted cost of the uncovered demand (summary units) and a proven lower
+    bound on it: equal when the least uncovered demand is proven."""
+
+    cost: float
+    bound: float
+
+    @property
+    def proven(self) -> bool:
+        return self.cost <= self.bound + 1e-9
 
 
 @dataclass
@@ -33,10 +52,15 @@ class Result:
     uncovered: dict[str, float] = field(default_factory=dict)
     bounds: list[tuple[float, float]] = field(default_factory=list)  # (seconds, bound)
     dropped: list[str] = field(default_factory=list)  # inputs that could not be met
+    effort: float | None = None  # work units asked for
+    effort_spent: float | None = None  # work units spent (less when proven sooner)
+    cut_short: bool = False  # the wall-clock limit stopped the run before its effort
+    uncovered_cost: Uncovered | None = None
 
     def seconds_to_gap(self, target: float) -> float | None:
         """When the proven gap first reached `target` (best objective vs best bound)."""
-        events = [(p.seconds, "obj", p.objective) for p in self.progress]
+        events = [(p.seconds, "obj", p.objective) for p in self.progress
+                  if p.objective is not None]  # fmt: skip
         events += [(t, "bound", b) for t, b in self.bounds]
         best = bound = None
         for t, kind, value in sorted(events, key=lambda e: e[0]):

@@ -3,7 +3,8 @@ bring uncovered time to its minimum (zero where hiring can reach it).
 
 Candidate hires are ordinary staff (full time, officer_safety and schedule7 valid all
 month, no absences) added to the scenario, each with a `hire` variable that every one
-of their shifts needs. Three solves on one model, lexicographically:
+of their shifts needs. Three solves on one model, lexicographically, each from the
+last one's roster (the first from the greedy first roster, construct.py):
 1. least uncovered time with every candidate available;
 2. fewest hires keeping uncovered time at that level;
 3. the best roster (the scenario's own objective) with those hires.
@@ -21,8 +22,12 @@ from rota.domain.models import Accreditation, Staff
 from rota.domain.scenario import Scenario
 from rota.horizon import build_horizon
 from rota.roster import Result
+from rota.solve.construct import first_roster
+from rota.solve.core.lns import values_of
+from rota.solve.eligibility import history_shifts
 from rota.solve.model import build_model
-from rota.solve.run import configure, extract_duties
+from rota.solve.run import hint, hold_assumptions, lns_only, replay
+from rota.solve.settings import DEFAULT_EFFORT, configure
 
 HIRE_PREFIX = "HIRE"
 
@@ -55,14 +60,18 @@ def candidates(sc: Scenario, sites: list[str], per_site: int) -> Scenario:
 
 def plan_capacity(
     sc: Scenario, month: str, *, sites: list[str] | None = None, per_site: int = 8,
-    time_limit: float = 120, workers: int = 2, seed: int = 0,
+    effort: float = 2 * DEFAULT_EFFORT, time_limit: float = 120, workers: int = 2, seed: int = 0,
 ) -> Capacity:  # fmt: skip
+    """Three solves on deterministic budgets (shares of `effort`, in work units) from
+    the greedy first roster of the enlarged month; `time_limit` caps the wall clock."""
     t0 = time.monotonic()
     if sites is None:
         sites = [s.id for s in sc.config.sites if s.operational]
     big = candidates(sc, sites, per_site)
     h = build_horizon(big, month)
+    first = first_roster(h, history_shifts(h))
     ctx, terms = build_model(h)
+    hold_assumptions(ctx, first)
     m = ctx.model
     hire: dict[str, cp_model.IntVar] = {}
     groups: dict[tuple[str, str], list[cp_model.IntVar]] = {}
@@ -81,22 +90,31 @@ def plan_capacity(
         for a, b in zip(vs, vs[1:], strict=False):
             m.add(a >= b)
     uncovered = sum(t.coef * t.expr for t in terms if t.measure is not None)
-    budget = max(1.0, time_limit - (time.monotonic() - t0))
+    start = replay(ctx, first, max(1.0, time_limit - (time.monotonic() - t0)), 2.0, seed)
+    if start is None:
+        raise RuntimeError("the first roster of the enlarged month does not replay")
+    values = values_of(start)
+    # the first roster hires whoever it gave a shift (candidates in order: see above)
+    for pid, v in hire.items():
+        values[v.index] = int(any(values[o.var.index] for o in ctx.by_person.get(pid, [])))
+    for vs in groups.values():
+        on = sum(values[v.index] for v in vs)
+        for i, v in enumerate(vs):
+            values[v.index] = int(i < on)
     solver = cp_model.CpSolver()
+    lns = lns_only(ctx)
 
     def run(objective, share: float) -> int:  # noqa: ANN001
+        nonlocal values
         m.clear_objective()
         m.minimize(objective)
-        configure(solver, workers=workers, seed=seed,
-                  time_limit=max(1.0, budget * share))  # fmt: skip
+        hint(m, values)
+        configure(solver, workers=workers, seed=seed, units=effort * share, lns_only=lns,
+                  time_limit=max(1.0, time_limit - (time.monotonic() - t0)))  # fmt: skip
         status = solver.solve(m)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             raise RuntimeError(f"capacity search found no roster ({solver.status_name(status)})")
-        m.clear_hints()
-        for o in ctx.options:
-            m.add_hint(o.var, solver.boolean_value(o.var))
-        for v in hire.values():
-            m.add_hint(v, solver.boolean_value(v))
+        values = values_of(solver)
         return status
 
     s1 = run(uncovered if not isinstance(uncovered, int) else 0, 0.4)
@@ -109,7 +127,7 @@ def plan_capacity(
     for pid, v in hire.items():
         m.add(v == (1 if pid in chosen else 0))
     s3 = run(sum(t.coef * t.expr for t in terms), 0.3)
-    duties = extract_duties(ctx, solver)
+    duties = ctx.decisions(values).duties(h)
     hires: dict[tuple[str, str], int] = {}
     for pid in chosen:
         site, rank = pid[len(HIRE_PREFIX) + 1 :].rsplit("-", 2)[:2]
@@ -127,7 +145,7 @@ def plan_capacity(
         objective=solver.objective_value / per_hour,
         best_bound=solver.best_objective_bound / per_hour, gap=None,
         wall_seconds=round(time.monotonic() - t0, 3), seed=seed, workers=workers,
-        time_limit_seconds=time_limit,
+        time_limit_seconds=time_limit, effort=effort,
     )  # fmt: skip
     return Capacity(hires=dict(sorted(hires.items())), scenario=enlarged, result=res,
                     uncovered_units=best_uncovered,

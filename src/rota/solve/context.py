@@ -15,6 +15,7 @@ from ortools.sat.python import cp_model
 from rota.domain.scenario import Scenario
 from rota.horizon import Horizon, ShiftInstance
 from rota.measures import Scale, on_call_blocks, scale_of
+from rota.solve.decisions import Decisions
 from rota.solve.eligibility import (
     HistoryShift,
     eligible_blocks,
@@ -33,6 +34,17 @@ class Option:
     shift: ShiftInstance
     site: str
     var: cp_model.IntVar
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """An input the history sets that may contradict others: `var` must be 1 when
+    `literal` is. The first roster keeps it where it can; where it cannot, the month is
+    planned without it and `text` says what could not be met."""
+
+    literal: cp_model.IntVar
+    var: cp_model.IntVar
+    text: str
 
 
 @dataclass
@@ -64,12 +76,33 @@ class ModelContext:
     blocks: dict[str, list[OnCallBlock]] = field(default_factory=dict)
     on_call: dict[tuple[str, str, int], cp_model.IntVar] = field(default_factory=dict)
     scale: Scale | None = None
-    # (literal, what it stands for): hard inputs posted as assumptions (see run.py)
-    assumptions: list[tuple[cp_model.IntVar, str]] = field(default_factory=list)
+    # inputs from the history that may contradict each other (see Assumption)
+    assumptions: list[Assumption] = field(default_factory=list)
 
     @property
     def scenario(self) -> Scenario:
         return self.horizon.scenario
+
+    def decision_vars(self) -> list[int]:
+        """Proto indices of the variables that make the roster: shifts and on-call blocks."""
+        return [o.var.index for o in self.options] + [v.index for v in self.on_call.values()]
+
+    def decisions(self, values: list[int]) -> Decisions:
+        """The roster in `values` (every variable's value, by proto index)."""
+        return Decisions(
+            frozenset((o.staff_id, o.shift.index, o.site) for o in self.options
+                      if values[o.var.index]),  # fmt: skip
+            frozenset(k for k, v in self.on_call.items() if values[v.index]),
+        )
+
+    def values(self, decisions: Decisions) -> list[int]:
+        """Values of the decision variables for a roster (0 for every other variable)."""
+        out = [0] * len(self.model.proto.variables)
+        for o in self.options:
+            out[o.var.index] = int((o.staff_id, o.shift.index, o.site) in decisions.shifts)
+        for key, v in self.on_call.items():
+            out[v.index] = int(key in decisions.on_call)
+        return out
 
     def shift_expr(self, staff_id: str, shift_index: int):  # noqa: ANN201
         """1 when the person works that shift instance at any site, else 0."""

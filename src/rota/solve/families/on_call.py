@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from rota.solve.context import ModelContext
+from rota.solve.context import Assumption, ModelContext
 from rota.solve.core import Term, add_cover
 from rota.solve.eligibility import history_on_call
 
@@ -55,10 +55,10 @@ def add_on_call(ctx: ModelContext) -> list[Term]:
                         # named rather than making the month infeasible (run.py)
                         lit = m.new_bool_var(f"continue[{r.id},{p}]")
                         m.add(mine[p][b.index] == 1).only_enforce_if(lit)
-                        ctx.assumptions.append(
-                            (lit, f"history: {p} holds the {r.id} block in progress "
-                                  f"(from {h.date_of(b.first)}) and must continue it")
-                        )  # fmt: skip
+                        ctx.assumptions.append(Assumption(
+                            lit, mine[p][b.index],
+                            f"history: {p} holds the {r.id} block in progress "
+                            f"(from {h.date_of(b.first)}) and must continue it"))  # fmt: skip
         for pid, vs in mine.items():
             m.add(sum(vs.values()) <= r.max_blocks_per_person)  # oncall.max_blocks
             if r.no_back_to_back:

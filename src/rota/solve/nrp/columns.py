@@ -22,7 +22,7 @@ from rota.nrp.instance import Instance, Roster
 from rota.solve.core.columns import EPS, Column, Master, Priced, dive, generate, lagrangian
 from rota.solve.nrp.model import RUNS, add_employee
 from rota.solve.nrp.paths import Paths, paths_of
-from rota.solve.run import configure
+from rota.solve.settings import configure
 
 PATHS_MAX_STATES = 4_000_000  # an employee's pricing by dynamic programming (paths.py) up
 # to this many states a day, by CP-SAT above: the search's time grows with the states

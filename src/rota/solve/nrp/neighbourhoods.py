@@ -13,7 +13,7 @@ from ortools.sat.python import cp_model
 
 from rota.nrp.instance import Instance, Roster, penalty_by_day
 from rota.solve.core.lns import Sizes, Step, Values, resolve, search
-from rota.solve.run import configure
+from rota.solve.settings import configure
 
 # the neighbourhood search after the full solve (measured in benchmarks/README.md)
 # below this many (employee, day, shift) options the full model does better for the

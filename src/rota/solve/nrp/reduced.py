@@ -29,7 +29,7 @@ from ortools.sat.python import cp_model
 
 from rota.solve.core.lns import Values, resolve
 from rota.solve.nrp.columns import Start
-from rota.solve.run import configure
+from rota.solve.settings import configure
 
 LEVELS = (None, 0.5, 1.0, 2.0, 4.0, 8.0, math.inf)  # the restricted solves: the support
 # alone (None), then the cells whose reduced cost is at most each slack, or at most the

@@ -22,7 +22,7 @@ from rota.solve.nrp.neighbourhoods import (
 )
 from rota.solve.nrp.reduced import shut_exact, solve_by_levels
 from rota.solve.nrp.staff import first_roster, improve_by_staff
-from rota.solve.run import configure
+from rota.solve.settings import configure
 
 STAFF_ONLY_DAYS = 182  # from half a year on, no whole model (Instances 20-24: it has
 # no roster within a minute, Instance24's takes 31 s to build, and neighbourhoods of

@@ -21,7 +21,7 @@ from rota.solve.nrp.neighbourhoods import (
     LNS_SHRINK,
     LNS_STEP_SECONDS,
 )
-from rota.solve.run import configure
+from rota.solve.settings import configure
 
 STAFF_START = 2.0  # employees re-solved together at first
 RETRY_RUNS = "automaton"  # an employee with no roster in its share is retried with this
