@@ -308,9 +308,11 @@ def d(y: int, m: int, day: int) -> date:
 
 
 def months_from(first: date, k: int, day: int) -> date:
-    """The `day` of the month `k` months from the month of `first` (k may be negative)."""
+    """The `day` of the month `k` months from the month of `first` (k may be negative),
+    or that month's last day if it is shorter."""
     y, m = divmod(first.year * 12 + first.month - 1 + k, 12)
-    return date(y, m + 1, day)
+    last = (date(y + (m == 11), (m + 1) % 12 + 1, 1) - timedelta(days=1)).day
+    return date(y, m + 1, min(day, last))
 
 
 def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
