@@ -30,6 +30,7 @@ from rota.measures import (
     contract_target_minutes,
     fairness_pools,
     least_spread,
+    like_with_like,
     most_off_share,
 )
 from rota.roster import Result
@@ -53,7 +54,8 @@ def fairness_summary(h: Horizon, duties: list[Duty]) -> dict:
     shifts in full-time shares (rota.measures.fairness_pools), with the raw min and max,
     the pool's total, the least spread whole shifts summing to that total allow
     (rota.measures.least_spread), and how far anyone is from their pro-rata share of the
-    total (rota.measures.most_off_share)."""
+    total (rota.measures.most_off_share), and the same spread like with like: within the
+    supervisors and within the rest (rota.measures.like_with_like)."""
     counts: dict[str, dict[str, int]] = {}
     for d in duties:
         if d.kind != "shift":
@@ -71,6 +73,8 @@ def fairness_summary(h: Horizon, duties: list[Duty]) -> dict:
         for site, pool in sorted(fairness_pools(h, kind).items()):
             scaled = [coef * counts.get(pid, {}).get(kind, 0) / 100 for pid, coef in pool]
             raw = [counts.get(pid, {}).get(kind, 0) for pid, _ in pool]
+            n = {pid: counts.get(pid, {}).get(kind, 0) for pid, _ in pool}
+            parts = [g for g in like_with_like(h, pool) if len(g) > 1]
             out.setdefault(site, {})[kind] = {
                 "people": len(pool),
                 "spread": round(max(scaled) - min(scaled), 2) if scaled else 0.0,
@@ -79,6 +83,14 @@ def fairness_summary(h: Horizon, duties: list[Duty]) -> dict:
                 "total": sum(raw),
                 "most_off_share": round(most_off_share([c for _, c in pool], raw), 2),
                 "least_spread": least_spread([c for _, c in pool], sum(raw)) / 100,
+                # within the supervisors and within the rest: the spread in shares,
+                # and the least whole shifts allow there
+                "like_with_like": max(
+                    (round((max(c * n[p] for p, c in g) - min(c * n[p] for p, c in g)) / 100, 2)
+                     for g in parts), default=0.0),
+                "like_with_like_least": max(
+                    (least_spread([c for _, c in g], sum(n[p] for p, _ in g)) / 100
+                     for g in parts), default=0.0),
             }
     out = dict(sorted(out.items()))
     return out
@@ -184,7 +196,6 @@ def generate(
     """Load, solve, check and write one month (SPEC 4). Raises InputError for bad input.
     `effort` (work units; None: the default) decides the roster, `time_limit` caps it."""
     from rota.solve.run import solve  # the solver is loaded only when solving
-    from rota.solve.settings import DEFAULT_EFFORT
 
     t0 = started if started is not None else time.monotonic()
     sc = scenario if scenario is not None else load_scenario(scenario_path, history)
@@ -195,7 +206,7 @@ def generate(
             str(folder / "roster.csv"), "a roster is already there (use --force to replace it)"
         )
     kwargs = {"printer": printer} if printer is not None else {}
-    res = solve(h, effort=effort or DEFAULT_EFFORT, time_limit=time_limit, seed=seed,
+    res = solve(h, effort=effort, time_limit=time_limit, seed=seed,
                 workers=workers, started=t0, **kwargs)  # fmt: skip
     rep = check(h, res.duties) if res.found else None
     summary = build_summary(h, res, rep)

@@ -76,9 +76,10 @@ def main() -> None:
     "--effort",
     type=click.FloatRange(min=0.1),
     default=None,
-    help="Work units the solver spends (default 12, about 30 s for the default month on "
-    "2 cores). The same inputs, seed, workers and effort give the same roster on any "
-    "machine, unless the time limit stops the run first.",
+    help="Work units the solver spends (default 9, about 30 s for the default month on "
+    "2 cores, and 9 per 8,000 shift options in larger months). The same inputs, seed, "
+    "workers and effort give the same roster on any machine, unless the time limit "
+    "stops the run first.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Solver random seed.")
 @click.option(
@@ -298,7 +299,7 @@ def explain(
     "--effort",
     type=click.FloatRange(min=0.1),
     default=None,
-    help="Work units for each variant (default 12); see `rota generate --help`.",
+    help="Work units for each variant (default: as `rota generate`).",
 )
 @click.option(
     "--workers",
@@ -390,7 +391,7 @@ def _variant_for_capacity(variants_file: Path, name: str):  # noqa: ANN202
 @click.option(
     "--effort",
     type=click.FloatRange(min=0.1),
-    default=24,
+    default=27,
     show_default=True,
     help="Work units for the three solves; see `rota generate --help`.",
 )

@@ -120,6 +120,19 @@ def fairness_pools(h: Horizon, kind: str) -> dict[str, list[tuple[str, int]]]:
     return pools
 
 
+def like_with_like(h: Horizon, pool: list[tuple[str, int]]) -> list[list[tuple[str, int]]]:
+    """A fairness pool split into its supervisors and the rest: like compared with like.
+    A site's few sergeants (and acting sergeants) cover its supervisor demand, so they
+    work more nights than its constables by design, not by unfairness; within each
+    part, counts are compared pro rata as in the pool (a part-timer owes less)."""
+    sc = h.scenario
+    parts: dict[bool, list[tuple[str, int]]] = {}
+    for pid, coef in pool:
+        sup = any(sc.is_supervisor(pid, h.date_of(d)) for d in range(h.n_days))
+        parts.setdefault(sup, []).append((pid, coef))
+    return [parts[k] for k in sorted(parts)]
+
+
 def on_call_pool(h: Horizon, rota_id: str) -> list[str]:
     """Staff who may hold the rota by unit and rank (accreditations are per block)."""
     r = h.scenario.on_call[rota_id]

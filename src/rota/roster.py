@@ -56,6 +56,7 @@ class Result:
     effort_spent: float | None = None  # work units spent (less when proven sooner)
     cut_short: bool = False  # the wall-clock limit stopped the run before its effort
     uncovered_cost: Uncovered | None = None
+    phases: dict[str, float] = field(default_factory=dict)  # wall seconds of each phase
 
     def seconds_to_gap(self, target: float) -> float | None:
         """When the proven gap first reached `target` (best objective vs best bound)."""

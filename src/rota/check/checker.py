@@ -100,6 +100,34 @@ def _shift_of(h: Horizon, d: Duty, history: bool) -> _Shift:
     )  # fmt: skip
 
 
+def person_violations(h: Horizon, staff_id: str, shifts: list[_Shift]) -> list[Violation]:
+    """The rules of one person's own duties (everything but cover and on call) on
+    `shifts`: their month's shifts with the history's, in any order. The solver's local
+    search asks this of every schedule it considers, so it never keeps one the checker
+    would reject."""
+    found: list[Violation] = []
+    _check_person(h, h.scenario.people[staff_id], sorted(shifts, key=lambda s: s.start),
+                  found.append)  # fmt: skip
+    return found
+
+
+def history_of(h: Horizon) -> dict[str, list[_Shift]]:
+    """Each person's shifts from the history (those starting before the month)."""
+    out: dict[str, list[_Shift]] = defaultdict(list)
+    for d in h.scenario.history:
+        if d.kind == "shift" and h.day_index(h.local_date(d.start)) < 0:
+            out[d.staff_id].append(_shift_of(h, d, True))
+    return out
+
+
+def shift_at(h: Horizon, staff_id: str, inst, site: str) -> _Shift:  # noqa: ANN001
+    """A shift instance worked by a person, as the checker sees it."""
+    return _Shift(
+        staff_id=staff_id, day=inst.day, code=inst.code, site=site, start=inst.start,
+        end=inst.end, paid=inst.paid_minutes, night=inst.night, history=False,
+    )  # fmt: skip
+
+
 def validate_roster(h: Horizon, duties: list[Duty], label: str) -> None:
     """What cannot be judged at all is bad input (exit 2): unknown people, sites, months."""
     sc = h.scenario

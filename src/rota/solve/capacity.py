@@ -60,7 +60,7 @@ def candidates(sc: Scenario, sites: list[str], per_site: int) -> Scenario:
 
 def plan_capacity(
     sc: Scenario, month: str, *, sites: list[str] | None = None, per_site: int = 8,
-    effort: float = 2 * DEFAULT_EFFORT, time_limit: float = 120, workers: int = 2, seed: int = 0,
+    effort: float = 3 * DEFAULT_EFFORT, time_limit: float = 120, workers: int = 2, seed: int = 0,
 ) -> Capacity:  # fmt: skip
     """Three solves on deterministic budgets (shares of `effort`, in work units) from
     the greedy first roster of the enlarged month; `time_limit` caps the wall clock."""

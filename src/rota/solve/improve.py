@@ -30,9 +30,9 @@ the incumbent as a hint, and keeps the result if it is better.
 from __future__ import annotations
 
 import random
-import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from ortools.sat.python import cp_model
 
@@ -42,15 +42,18 @@ from rota.solve.core.lns import Values, resolve
 from rota.solve.families.fairness import counts_towards
 
 FAIR_GROUP = 20  # most people freed by a fairness step
-FAIR_SECONDS = 1.5  # time limit of a fairness step
+FAIR_UNITS = 0.15  # work units of a fairness step
 FAIR_SHARE = 0.75  # share of steps that are fairness steps while those still gain
 NEAR = 8  # a pool's floor is the least over totals this close to its own
+SITE_UNITS = 0.5  # work units of a site step on a month of 8,000 shift options
+SITE_UNITS_MAX = 4.0  # ... doubled after a round without gain, up to this
 
 Bound = tuple[str, int, int]  # (person, least count, most count)
 STEER_BATCH = 3  # people moved into their window together when steering a pool's total
-STEER_BATCH_SECONDS = 1.0  # time limit of each such move
-STEER_SECONDS = 2.0  # time limit of the site's solve that ends a steering step
+STEER_BATCH_UNITS = 0.1  # work units of each such move
+STEER_UNITS = 0.3  # work units of the site's solve that ends a steering step
 STEER_TRIES = 3  # steering steps per pool and total
+STEER_ALL = 1.0  # work units held for a whole steering step
 
 
 def site_groups(ctx: ModelContext) -> list[tuple[str, set[str]]]:
@@ -200,22 +203,60 @@ class FairnessPools:
         return add
 
 
-def _solve_with_fixed(ctx, values, free, fixed_vars, limit, workers, seed, extra=None):  # noqa: ANN001, ANN202
-    """Re-solve with every (person, variable) outside `free` fixed, and any `extra`
-    constraints, from `values` as the hint; (values, objective) or None."""
-    from rota.solve.run import configure
+class Budget:
+    """Work units left to a phase of steps, and the wall clock's cap over them: a step
+    asks for its units (`take`) and reports what it spent (`charge`). Steps that run at
+    once each get a budget of their own (`part`), added back in a fixed order, so that
+    what a step is given never depends on which thread finished first."""
 
+    def __init__(self, units: float, left: Callable[[], float]) -> None:
+        self.units = units
+        self.spent = 0.0
+        self.left = left  # wall-clock seconds left
+        self.cut = False  # the wall clock stopped a step
+
+    def take(self, units: float) -> float:
+        """Units for the next step (0: none left, or no time)."""
+        if self.left() <= 0.05:
+            self.cut = True
+            return 0.0
+        return max(0.0, min(units, self.units - self.spent))
+
+    def charge(self, meter: list[float], asked: float) -> None:
+        used = sum(meter)
+        self.spent += used
+        if used < 0.99 * asked and self.left() <= 0.05:
+            self.cut = True
+
+    def part(self, units: float) -> Budget:
+        """A budget of `units` (at most what is left) for one step of a batch."""
+        return Budget(self.take(units), self.left)
+
+    def add(self, part: Budget) -> None:
+        self.spent += part.spent
+        self.cut |= part.cut
+
+
+def _solve_with_fixed(ctx, values, free, fixed_vars, units, budget, workers, seed, extra=None):  # noqa: ANN001, ANN202
+    """Re-solve with every (person, variable) outside `free` fixed, and any `extra`
+    constraints, from `values` as the hint, on `units` of `budget`; (values, objective)
+    or None."""
+    from rota.solve.settings import configure
+
+    meter: list[float] = []
     out = resolve(
         ctx.model,
         values,
         (idx for pid, idx in fixed_vars if pid not in free),
-        lambda s: configure(s, workers=workers, seed=seed, time_limit=limit),
+        lambda s: configure(s, workers=workers, seed=seed, time_limit=budget.left(), units=units),
         extra=extra,
+        meter=meter,
     )
+    budget.charge(meter, units)
     return None if out is None else out[:2]
 
 
-def _steer(ctx, fair, values, target, group, fixed_vars, workers, seed, deadline):  # noqa: ANN001, ANN202
+def _steer(ctx, fair, values, target, group, fixed_vars, workers, seed, budget):  # noqa: ANN001, ANN202
     """Move a pool to the total of `target`: first the people outside the window of
     counts that reaches its least spread, a few at a time (each solved alone: small,
     so quick even though the incumbent breaks their new bounds), then the whole site
@@ -228,21 +269,22 @@ def _steer(ctx, fair, values, target, group, fixed_vars, workers, seed, deadline
     out = None
     for i in range(0, len(outside), STEER_BATCH):
         batch = outside[i : i + STEER_BATCH]
-        limit = min(STEER_BATCH_SECONDS, deadline - time.monotonic())
-        if limit <= 0.2:
+        units = budget.take(STEER_BATCH_UNITS)
+        if units < STEER_BATCH_UNITS:
             return None
         out = _solve_with_fixed(
-            ctx, values, {b[0] for b in batch}, fixed_vars, limit, workers, seed + i,
+            ctx, values, {b[0] for b in batch}, fixed_vars, units, budget, workers, seed + i,
             extra=fair.bound(kind, batch),
         )  # fmt: skip
         if out is None:  # someone cannot reach their bounds with the rest fixed
             return None
         values = out[0]
-    limit = min(STEER_SECONDS, deadline - time.monotonic())
-    if limit > 0.5:
+    units = budget.take(STEER_UNITS)
+    if units >= STEER_UNITS / 2:
         polished = _solve_with_fixed(
-            ctx, values, group, fixed_vars, limit, workers, seed, extra=fair.bound(kind, bounds)
-        )
+            ctx, values, group, fixed_vars, units, budget, workers, seed,
+            extra=fair.bound(kind, bounds),
+        )  # fmt: skip
         if polished is not None and (out is None or polished[1] <= out[1]):
             out = polished
     return out
@@ -253,23 +295,27 @@ def improve(
     values: Values,
     objective: int,
     *,
-    deadline: float,
+    budget: Budget,
     workers: int,
     seed: int,
-    step_seconds: float = 4.0,
     on_better: Callable[[Values, int], None] | None = None,
     shortfalls: Sequence[int] = (),
 ) -> tuple[Values, int, int]:
-    """Improve `values` (proto index -> value of every variable) until `deadline`
-    (monotonic). `shortfalls`: the indices of the uncovered-demand variables; while any
-    is above 0, no pool is steered (site steps put the cover right first). Returns
-    (values, objective, improving steps)."""
+    """Improve `values` (proto index -> value of every variable) within `budget`.
+    `shortfalls`: the indices of the uncovered-demand variables; while any is above 0,
+    no pool is steered (site steps put the cover right first). Returns (values,
+    objective, improving steps).
+
+    Steps run `workers` at a time, each a one-worker CP-SAT solve in a thread of its
+    own, all from the same roster; the best of a batch is kept. Every step, and the
+    choice of steps, is deterministic, so the whole is."""
     rng = random.Random(seed)
     groups = [g for g in site_groups(ctx) if g[1]]
     by_site = dict(groups)
     fair = FairnessPools(ctx)
     fixed_vars = [(o.staff_id, o.var.index) for o in ctx.options]
     fixed_vars += [(pid, v.index) for (_r, pid, _b), v in ctx.on_call.items()]
+    step_units = SITE_UNITS * max(1.0, len(ctx.options) / 8000)
     better = 0
     step = 0
     site_step = 0
@@ -277,71 +323,88 @@ def improve(
     fair_stale = 0  # fairness steps in a row without gain
     fair_open = bool(fair.pools)
     steered: dict[tuple[str, str, int], tuple[int, int]] = {}  # target -> (tries, gains then)
-    while time.monotonic() + 1.0 < deadline:
-        step += 1
-        # a pool whose spread would fall at another total: steer it there, once per
-        # roster and at most STEER_TRIES times
-        covered = not any(values[i] for i in shortfalls)
-        target = next(
-            (
-                t
-                for t in (fair.targets(values) if covered else ())
-                if t[2] in by_site
-                and steered.get(t[1:4], (0, -1))[0] < STEER_TRIES
-                and steered.get(t[1:4], (0, -1))[1] < better
-            ),
-            None,
-        )
-        if target is not None and deadline - time.monotonic() > STEER_SECONDS:
-            tries = steered.get(target[1:4], (0, -1))[0]
-            steered[target[1:4]] = (tries + 1, better)
-            out = _steer(
-                ctx, fair, values, target, by_site[target[2]], fixed_vars, workers,
-                seed + 1000 * step, deadline - 0.5,
-            )  # fmt: skip
-            if out is None or out[1] > objective * 6 // 5:
-                # infeasible, or far worse (demand left uncovered): a total the site
-                # cannot reach, not one to try again on the next roster
-                steered[target[1:4]] = (STEER_TRIES, better)
-            elif out[1] < objective:
-                values, objective = out
+    pool = ThreadPoolExecutor(max_workers=max(1, workers))
+    try:
+        while budget.take(FAIR_UNITS) >= FAIR_UNITS:
+            # (kind, steer target or None, its budget, the step)
+            plans: list[tuple[str, tuple | None, Budget, Callable[[], tuple[Values, int] | None]]]
+            plans = []
+            covered = not any(values[i] for i in shortfalls)
+            for _slot in range(max(1, workers)):
+                step += 1
+                # a pool whose spread would fall at another total: steer it there, once
+                # per roster and at most STEER_TRIES times (one steer a batch)
+                target = next(
+                    (
+                        t
+                        for t in (fair.targets(values) if covered and not plans else ())
+                        if t[2] in by_site
+                        and steered.get(t[1:4], (0, -1))[0] < STEER_TRIES
+                        and steered.get(t[1:4], (0, -1))[1] < better
+                    ),
+                    None,
+                )
+                if target is not None and budget.take(STEER_ALL) >= STEER_ALL:
+                    tries = steered.get(target[1:4], (0, -1))[0]
+                    steered[target[1:4]] = (tries + 1, better)
+                    part = budget.part(STEER_ALL)
+                    budget.spent += part.units  # held while the step runs
+                    plans.append(("steer", target[1:4], part,
+                                  lambda t=target, n=step, v=values, b=part: _steer(
+                                      ctx, fair, v, t, by_site[t[2]], fixed_vars, 1,
+                                      seed + 1000 * n, b)))  # fmt: skip
+                    continue
+                if site_stale >= len(groups) and step_units < SITE_UNITS_MAX:
+                    # a whole round without gain: give each site longer, up to a limit
+                    step_units *= 2
+                    site_stale = 0
+                sites_open = site_stale < len(groups)
+                if fair_stale >= 100:
+                    fair_open = False
+                if not sites_open and not fair_open:
+                    break
+                is_fair = fair_open and (not sites_open or rng.random() < FAIR_SHARE)
+                if is_fair:
+                    free = fair.pick(values, rng, FAIR_GROUP)
+                    if free is None:
+                        fair_open = False
+                        continue
+                    part = budget.part(FAIR_UNITS)
+                else:
+                    free = groups[site_step % len(groups)][1]
+                    site_step += 1
+                    part = budget.part(step_units)
+                if part.units <= 0:
+                    break
+                budget.spent += part.units  # held while the step runs
+                plans.append(("fair" if is_fair else "site", None, part,
+                              lambda f=free, n=step, v=values, b=part: _solve_with_fixed(
+                                  ctx, v, f, fixed_vars, b.units, b, 1, seed + n)))  # fmt: skip
+            if not plans:
+                break
+            outs = list(pool.map(lambda plan: plan[3](), plans))
+            best = None
+            for (label, key, part, _run), out in zip(plans, outs, strict=True):
+                budget.spent -= part.units  # no longer held: what it spent instead
+                budget.add(part)
+                gained = out is not None and out[1] < objective
+                if label == "steer":
+                    if out is None or out[1] > objective * 6 // 5:
+                        # infeasible, or far worse (demand left uncovered): a total the
+                        # site cannot reach, not one to try again on the next roster
+                        steered[key] = (STEER_TRIES, better)
+                elif label == "fair":
+                    fair_stale = 0 if gained else fair_stale + 1
+                else:
+                    site_stale = 0 if gained else site_stale + 1
+                if gained and (best is None or out[1] < best[1]):
+                    best = out
+            if best is not None:
+                values, objective = best
                 better += 1
-                fair_open, fair_stale = bool(fair.pools), 0
+                fair_open, fair_stale = bool(fair.pools), 0  # a new roster, new excess
                 if on_better:
                     on_better(values, objective)
-            continue
-        if site_stale >= len(groups):
-            # a whole round without gain: give each site longer, up to a limit
-            if step_seconds < 16:
-                step_seconds *= 2
-                site_stale = 0
-        sites_open = site_stale < len(groups)
-        if fair_stale >= 100:
-            fair_open = False
-        if not sites_open and not fair_open:
-            break
-        is_fair = fair_open and (not sites_open or rng.random() < FAIR_SHARE)
-        if is_fair:
-            free = fair.pick(values, rng, FAIR_GROUP)
-            if free is None:
-                fair_open = False
-                continue
-            limit = FAIR_SECONDS
-        else:
-            free = groups[site_step % len(groups)][1]
-            site_step += 1
-            limit = step_seconds
-        limit = max(0.5, min(limit, deadline - time.monotonic() - 0.5))
-        out = _solve_with_fixed(ctx, values, free, fixed_vars, limit, workers, seed + step)
-        gained = out is not None and out[1] < objective
-        if gained:
-            values, objective = out
-            better += 1
-            fair_open, fair_stale = bool(fair.pools), 0  # a new roster may have new excess
-            if on_better:
-                on_better(values, objective)
-        if is_fair:
-            fair_stale = 0 if gained else fair_stale + 1
-        else:
-            site_stale = 0 if gained else site_stale + 1
+    finally:
+        pool.shutdown()
     return values, objective, better

@@ -25,7 +25,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
@@ -37,12 +37,16 @@ from rota.solve.core import Term
 from rota.solve.core.lns import values_of
 from rota.solve.decisions import Decisions
 from rota.solve.eligibility import history_shifts
+from rota.solve.improve import Budget, improve
 from rota.solve.model import build_model
-from rota.solve.settings import DEFAULT_EFFORT, Effort, configure
+from rota.solve.settings import Effort, configure, default_effort
+from rota.solve.swaps import improve_fairness
 
 Printer = Callable[[str], None]
 
 FULL_SEARCH_MAX_OPTIONS = 1000  # see lns_only
+TAIL_SECONDS = 0.5  # of the time limit kept after the searches for the swaps,
+TAIL_PER_OPTION = 1.5e-4  # ... and this per shift option
 
 RESERVE_SECONDS = 0.3  # of the time limit, kept for checking and writing the roster,
 RESERVE_PER_PERSON_DAY = 1e-4  # ... and this per person and day (the 3x month: 1.2 s)
@@ -64,17 +68,22 @@ class _Best:
 
 
 class _Clock:
-    """The wall-clock cap: `left()` seconds until the solve must stop."""
+    """The wall-clock cap: `left()` seconds until the solve must stop, `search_left()`
+    until the searches must (the swaps and the last replay come after them)."""
 
     def __init__(self, t0: float, time_limit: float, reserve: float) -> None:
         self.t0 = t0
         self.deadline = t0 + time_limit - reserve
+        self.tail = 0.0  # kept after the searches: set once the month's size is known
 
     def now(self) -> float:
         return round(time.monotonic() - self.t0, 3)
 
     def left(self) -> float:
         return self.deadline - time.monotonic()
+
+    def search_left(self) -> float:
+        return self.left() - self.tail
 
 
 class _Recorder:
@@ -86,6 +95,7 @@ class _Recorder:
         self.printer = printer
         self.points: list[Progress] = []
         self.bound = 0.0
+        self.cut_short = False  # a phase was stopped by the wall clock
 
     def roster(self, what: str, objective: float | None, uncovered: float | None) -> None:
         """A better roster: `objective` and `uncovered` in summary units (None: unknown)."""
@@ -97,7 +107,7 @@ class _Recorder:
                 parts.append(f"uncovered demand {uncovered:,.2f}")
             if objective is not None:
                 parts.append(f"objective {objective:,.2f}")
-            self.printer(f"[{t:6.1f}s] {what}: " + ", ".join(parts))
+            self.printer(f"[{t:6.1f}s] {what}" + (": " + ", ".join(parts) if parts else ""))
 
 
 def _fix(model: cp_model.CpModel, indices, values: list[int]) -> None:  # noqa: ANN001
@@ -152,7 +162,7 @@ def replay(ctx: ModelContext, decisions: Decisions, seconds: float, units: float
 
 def _replay(ctx: ModelContext, decisions: Decisions, clock: _Clock, units: float,
             seed: int) -> cp_model.CpSolver | None:  # fmt: skip
-    return replay(ctx, decisions, clock.left(), units, seed)
+    return replay(ctx, decisions, max(0.05, clock.left()), units, seed)
 
 
 def _cover(ctx: ModelContext, shortfalls: list[Term], best: _Best, clock: _Clock, units: float,
@@ -171,10 +181,12 @@ def _cover(ctx: ModelContext, shortfalls: list[Term], best: _Best, clock: _Clock
             rec.roster("cover", None, self.objective_value / per_hour)
 
     solver = cp_model.CpSolver()
-    configure(solver, workers=workers, seed=seed, time_limit=clock.left(), units=units,
+    configure(solver, workers=workers, seed=seed, time_limit=clock.search_left(), units=units,
               lns_only=lns_only(ctx))  # fmt: skip
     status = solver.solve(copy, _Seen())
     spent = solver.deterministic_time
+    if status != cp_model.OPTIMAL and spent < 0.99 * units:
+        rec.cut_short = True  # the wall clock stopped it before its budget
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return best, 0, spent
     found = int(round(solver.objective_value))
@@ -183,6 +195,45 @@ def _cover(ctx: ModelContext, shortfalls: list[Term], best: _Best, clock: _Clock
         values = values_of(solver)
         best = _Best(ctx.decisions(values), values, None, found)
     return best, bound, spent
+
+
+def _bounds(ctx: ModelContext, shortfalls: list[Term], best: _Best, clock: _Clock, units: float,
+            workers: int, seed: int) -> tuple[int, float]:  # fmt: skip
+    """A lower bound on the uncovered demand (model units), and the units spent: for each
+    site and on-call rota that `best` leaves short, the least uncovered demand of that
+    part alone (the whole month, its objective that part's shortfall only). In every
+    roster each part's shortfall is at least its least, so their sum bounds the whole;
+    shortfalls joining several parts (supervision across sites) add nothing to it.
+    People who can never count towards a part are left out of its copy: their duties
+    touch none of its constraints."""
+    values = best.values
+    short = sorted({t.scope for t in shortfalls if t.scope is not None and values[t.expr.index]})
+    total, spent = 0, 0.0
+    for i, scope in enumerate(short):
+        if scope.startswith("on call "):
+            rota = scope[len("on call "):]
+            counts = {pid for (rid, pid, _b) in ctx.on_call if rid == rota}
+        else:
+            counts = {o.staff_id for o in ctx.options if o.site == scope}
+        copy = ctx.model.clone()
+        copy.clear_hints()
+        var = copy.get_int_var_from_proto_index
+        for o in ctx.options:
+            if o.staff_id not in counts:
+                dom = copy.proto.variables[o.var.index].domain
+                dom[0] = dom[1] = 0
+        copy.minimize(sum(t.coef * var(t.expr.index) for t in shortfalls if t.scope == scope))
+        for o in ctx.options:
+            if o.staff_id in counts:
+                copy.add_hint(var(o.var.index), values[o.var.index])
+        solver = cp_model.CpSolver()
+        share = (units - spent) / (len(short) - i)
+        configure(solver, workers=workers, seed=seed, time_limit=clock.search_left(), units=share)
+        status = solver.solve(copy)
+        spent += solver.deterministic_time
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            total += int(round(solver.best_objective_bound))
+    return total, spent
 
 
 def _whole(ctx: ModelContext, shortfalls: list[Term], best: _Best, clock: _Clock, units: float,
@@ -203,9 +254,11 @@ def _whole(ctx: ModelContext, shortfalls: list[Term], best: _Best, clock: _Clock
                 rec.roster("improve", self.objective_value / per_hour, None)
 
     solver = cp_model.CpSolver()
-    configure(solver, workers=workers, seed=seed, time_limit=clock.left(), units=units,
+    configure(solver, workers=workers, seed=seed, time_limit=clock.search_left(), units=units,
               lns_only=lns_only(ctx), extra=params)  # fmt: skip
     status = solver.solve(m, _Seen())
+    if status != cp_model.OPTIMAL and solver.deterministic_time < 0.99 * units:
+        rec.cut_short = True  # the wall clock stopped it before its budget
     bound = int(round(solver.best_objective_bound)) if status != cp_model.UNKNOWN else 0
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         found = int(round(solver.objective_value))
@@ -218,7 +271,7 @@ def _whole(ctx: ModelContext, shortfalls: list[Term], best: _Best, clock: _Clock
 def solve(
     h: Horizon,
     *,
-    effort: float | Effort = DEFAULT_EFFORT,
+    effort: float | Effort | None = None,
     time_limit: float = 60.0,
     seed: int = 0,
     workers: int = 2,
@@ -228,18 +281,21 @@ def solve(
     params: dict | None = None,
 ) -> Result:
     """Plan the month (see the module's docstring); `time_limit` caps the run from
-    `started` (monotonic), `effort` (work units, or an Effort) decides its result."""
-    plan = effort if isinstance(effort, Effort) else Effort(units=float(effort))
+    `started` (monotonic), `effort` (work units, or an Effort; None: the month's
+    default, settings.default_effort) decides its result."""
+    plan = effort if isinstance(effort, Effort) else Effort(units=effort and float(effort))
     t0 = started if started is not None else time.monotonic()
     size = len(h.scenario.staff) * h.n_days
     reserve = min(RESERVE_SECONDS + RESERVE_PER_PERSON_DAY * size, time_limit / 4)
     clock = _Clock(t0, time_limit, reserve)
     run = _Run(h, plan, clock, seed, workers, _Recorder(clock, 1, printer))
-    for phase in (run.build, run.cost_first, run.cover, run.improve):
+    for phase in (run.build, run.cost_first, run.cover, run.improve, run.polish):
         if run.time_up():
             break
-        phase(export_model=export_model, params=params)
-    run.close()
+        run.timed(phase, export_model=export_model, params=params)
+    if run.clock.left() > 0.05:  # the swaps, in the time kept for them
+        run.timed(run.swap)
+    run.timed(run.close)
     return run.result(time_limit)
 
 
@@ -259,15 +315,22 @@ class _Run:
         self.bound = 0  # of the whole objective, model units
         self.uncovered_bound = 0  # of the uncovered demand, model units
         self.spent = 0.0
+        self.phases: dict[str, float] = {}  # wall seconds of each phase
+        self.polish_units = 0.0
         self.cut_short = False
         self.dropped: list[str] = []
         self.built = 0.0
         self.stats: dict[str, int] = {}
 
     def time_up(self) -> bool:
-        if self.clock.left() <= 0.05:
+        if self.clock.search_left() <= 0.05:
             self.cut_short = True
-        return self.cut_short
+        return self.cut_short or self.rec.cut_short
+
+    def timed(self, phase, **kwargs: object) -> None:  # noqa: ANN001
+        began = time.monotonic()
+        phase(**kwargs)
+        self.phases[phase.__name__] = round(time.monotonic() - began, 2)
 
     def _replay_best(self) -> bool:
         """Replay the best roster (its exact costs); False if out of time."""
@@ -299,6 +362,11 @@ class _Run:
         }
         if export_model:
             ctx.model.export_to_file(export_model)
+        if self.plan.units is None:
+            self.plan = replace(self.plan, units=default_effort(len(ctx.options)))
+        # kept for the swaps and the last replay (the default month: 1.7 s, 3x: 4 s)
+        whole = self.clock.deadline - self.clock.t0
+        self.clock.tail = min(0.1 * whole, TAIL_SECONDS + TAIL_PER_OPTION * len(ctx.options))
         self.rec.per_hour = ctx.scale.per_hour
         self.dropped = hold_assumptions(ctx, self.best.decisions)
         for text in self.dropped:
@@ -313,32 +381,82 @@ class _Run:
                             self.best.uncovered / per_hour)  # fmt: skip
 
     def cover(self, **_: object) -> None:
-        """Phase 3: the uncovered demand alone, unless the best roster leaves none."""
+        """Phase 3: the uncovered demand alone, unless the best roster leaves none; then,
+        if some is left, a bound on its least (`_bounds`)."""
         if self.best.values is None:
             return
+        units = self.plan.cover * self.plan.units
         if self.best.uncovered > 0:
             best, self.uncovered_bound, spent = _cover(
-                self.ctx, self.shortfalls, self.best, self.clock, self.plan.cover * self.plan.units,
+                self.ctx, self.shortfalls, self.best, self.clock, units * (1 - self.plan.bound),
                 self.workers, self.seed, self.rec)  # fmt: skip
             self.spent += round(spent, 1)
             if best is not self.best:
                 self.best = best
                 self._replay_best()
+        if self.best.uncovered > self.uncovered_bound and not self.time_up():
+            bound, spent = _bounds(self.ctx, self.shortfalls, self.best, self.clock,
+                                   units * self.plan.bound, self.workers, self.seed)  # fmt: skip
+            self.spent += round(spent, 1)
+            self.uncovered_bound = max(self.uncovered_bound, bound)
         self.uncovered_bound = min(self.best.uncovered, max(self.uncovered_bound, 0))
-        if self.best.uncovered == 0:
-            self.uncovered_bound = 0
 
     def improve(self, params: dict | None = None, **_: object) -> None:
         """Phase 4: the whole objective, uncovered demand held at the best found."""
         if self.best.values is None:
             return
-        units = max(0.1, self.plan.units - self.spent)
+        # a small month's whole search proves its optimum: no steps after it
+        share = self.plan.polish if lns_only(self.ctx) else 0.0
+        self.polish_units = (self.plan.units - self.spent) * share
+        units = max(0.1, self.plan.units - self.spent - self.polish_units)
         best, self.bound, spent = _whole(self.ctx, self.shortfalls, self.best, self.clock, units,
                                          self.workers, self.seed, self.rec, params)  # fmt: skip
         self.spent += round(spent, 1)
         if best is not self.best:
             self.best = best
             self.final = None
+
+    def polish(self, **_: object) -> None:
+        """Phase 5: steps of improve.py (sites, fairness pools), uncovered demand held."""
+        if self.best.values is None or self.polish_units < 0.1:
+            return
+        if self.best.objective is None and not self._replay_best():
+            return
+        per_hour = self.rec.per_hour
+        budget = Budget(self.polish_units, self.clock.search_left)
+        m = self.ctx.model  # from here on, uncovered demand at most the best found
+        var = m.get_int_var_from_proto_index
+        m.add(sum(t.coef * var(t.expr.index) for t in self.shortfalls) <= self.best.uncovered)
+        values, objective, better = improve(
+            self.ctx, self.best.values, self.best.objective, budget=budget,
+            workers=self.workers, seed=self.seed,
+            on_better=lambda _v, o: self.rec.roster("polish", o / per_hour, None),
+            shortfalls=[t.expr.index for t in self.shortfalls])  # fmt: skip
+        self.spent += round(budget.spent, 1)
+        self.rec.cut_short |= budget.cut
+        if better:
+            self.best = _Best(self.ctx.decisions(values), values, objective, self.best.uncovered)
+            self.final = None
+
+    def swap(self, **_: object) -> None:
+        """Phase 6: fair shares by swaps (swaps.py); kept if the model, replaying it,
+        agrees that it costs no more (swaps at an equal cost even out people who owe
+        the same share)."""
+        if self.best.values is None:
+            return
+        if self.best.objective is None and not self._replay_best():
+            return
+        traded, stopped = improve_fairness(self.h, self.best.decisions, left=self.clock.left)
+        self.rec.cut_short |= stopped
+        if traded == self.best.decisions:
+            return
+        before = self.best
+        self.best = _Best(traded)
+        if not self._replay_best() or self.best.objective > before.objective:
+            self.best = before
+            self.final = None
+            return
+        self.rec.roster("swaps", self.best.objective / self.rec.per_hour, None)
 
     def close(self) -> None:
         """Phase 5: the final roster's exact costs, if not known yet."""
@@ -374,7 +492,8 @@ class _Run:
             penalties={k: round(v, 2) for k, v in sorted(penalties.items())},
             uncovered={k: round(v, 2) for k, v in uncovered.items()},
             dropped=self.dropped, effort=self.plan.units, effort_spent=round(self.spent, 2),
-            cut_short=self.cut_short, uncovered_cost=proven,
+            cut_short=self.cut_short or self.rec.cut_short, uncovered_cost=proven,
+            phases=self.phases,
         )  # fmt: skip
 
 

@@ -16,7 +16,15 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-DEFAULT_EFFORT = 12.0  # the default month (7.9k shift options) in about 30 s on 2 workers
+DEFAULT_EFFORT = 9.0  # the default month (7.9k shift options) in about 30 s on 2 workers
+EFFORT_OPTIONS = 8000  # ... and as many units per this many shift options beyond it
+
+
+def default_effort(options: int) -> float:
+    """The effort a month gets unless one is asked for: DEFAULT_EFFORT, and pro rata for
+    a month of more than EFFORT_OPTIONS shift options (three times the region, three
+    times the work)."""
+    return round(DEFAULT_EFFORT * max(1.0, options / EFFORT_OPTIONS), 1)
 
 
 @dataclass(frozen=True)
@@ -26,15 +34,22 @@ class Effort:
     - cover: at most this share goes to the uncovered-demand phase (a copy of the month
       whose only objective is its uncovered demand). It stops as soon as it proves its
       least, and what it leaves goes to the next phase.
+    - bound: this share of the cover phase's units goes to a bound on the least
+      uncovered demand, site by site, when the best roster leaves some.
+    - polish: this share of what the cover phase leaves goes to steps of improve.py
+      (a site's staff, a fairness pool's ends, a pool steered to another total), after
+      CP-SAT's own neighbourhood search has had the rest.
     - replay: units for each replay of a roster with its shifts fixed (its exact costs).
     """
 
-    units: float = DEFAULT_EFFORT
+    units: float | None = None  # None: default_effort of the month
     cover: float = 0.3
+    bound: float = 0.4
+    polish: float = 0.4
     replay: float = 2.0
 
     def __post_init__(self) -> None:
-        if not self.units > 0:
+        if self.units is not None and not self.units > 0:
             raise ValueError("effort must be positive")
 
 
@@ -68,11 +83,12 @@ def configure(
     p.log_search_progress = False
     if units is not None:
         p.max_deterministic_time = max(0.01, units)
-        p.interleave_search = True
         if workers > 1:
+            p.interleave_search = True
             # two tasks a batch: each neighbourhood starts from a recent best (batches
             # of 3 x workers, the default, start six tasks from one roster)
             p.interleave_batch_size = workers
+        # one worker: CP-SAT's sequential search, deterministic by itself
         p.use_lns_only = lns_only
     if subsolvers is not None:
         for name in subsolvers:

@@ -55,6 +55,7 @@ def resolve(
     extra: Callable[[cp_model.CpModel], None] | None = None,
     below: int | None = None,
     differ: Iterable[int] | None = None,
+    meter: list[float] | None = None,
 ) -> tuple[Values, int, bool] | None:
     """Re-solve `model` with the variables at proto indices `fixed` held at their value
     in `values`, from `values` as the hint, plus any `extra` constraints; with `below`,
@@ -64,7 +65,8 @@ def resolve(
     (time limit, workers, seed). Returns (values, objective, proven optimal for the
     neighbourhood) or None when no solution was found; with `differ` and `below` at
     least the objective of `values`, a neighbourhood proven to hold no other solution
-    that good returns `values` itself, with its objective, proven."""
+    that good returns `values` itself, with its objective, proven. With `meter`, the
+    solve's deterministic time is appended to it (the work it spent)."""
     trial = model.clone()
     variables = trial.proto.variables
     for idx in fixed:
@@ -86,6 +88,8 @@ def resolve(
     solver = cp_model.CpSolver()
     configure(solver)
     status = solver.solve(trial)
+    if meter is not None:
+        meter.append(solver.deterministic_time)
     if status == cp_model.INFEASIBLE and differ is not None and below is not None:
         mine = objective_of(model, values)
         return (values, mine, True) if mine <= below else None

@@ -27,6 +27,9 @@ class Term:
     # for shortfalls: (summary `uncovered` key, amount per unit of expr), so the solver's
     # own measure of uncovered time can be held against the checker's
     measure: tuple[str, float] | None = None
+    # for shortfalls: the one part of the problem it belongs to (a site, an on-call
+    # rota), or None where it joins several (supervision across sites)
+    scope: str | None = None
 
 
 def _split(items: Sequence[Expr]) -> tuple[int, list]:

@@ -143,7 +143,7 @@ def add_coverage(ctx: ModelContext) -> list[Term]:
                 short = add_cover(m, supply, int(req), f"short.{name}[{tag}]")
                 if short is not None:
                     weight = getattr(wts, key)
-                    terms.append(Term(key, short, weight * units, (measure, minutes / 60)))
+                    terms.append(Term(key, short, weight * units, (measure, minutes / 60), sid))
     return terms
 
 
@@ -199,6 +199,6 @@ def add_supervision(ctx: ModelContext) -> list[Term]:
             minutes = (b - a) * h.slot
             terms.append(
                 Term("uncovered_supervisor_hour", gap, w * ctx.scale.minutes(minutes),
-                     ("supervisor_hours", minutes / 60))
+                     ("supervisor_hours", minutes / 60), sid if scope == [sid] else None)
             )  # fmt: skip
     return terms

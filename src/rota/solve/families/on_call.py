@@ -42,6 +42,7 @@ def add_on_call(ctx: ModelContext) -> list[Term]:
                         short,
                         w * len(b.days) * ctx.scale.per_hour,
                         ("on_call_days", len(b.days)),
+                        f"on call {r.id}",
                     )
                 )
             if b.first < 0:  # oncall.continue: a block in progress keeps its holders
