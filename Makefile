@@ -1,18 +1,24 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+PRODUCT := $(VENV)/.installed-product
+DEV := $(VENV)/.installed-dev
 
 .PHONY: install test demo lint bench clean browser
 
-$(STAMP): pyproject.toml
+# the product alone (what `make demo` needs)
+$(PRODUCT): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
-	$(BIN)/python -c 'import rota.solve.nrp.paths as p; p.warm()'  # compile once, cached
-	touch $(STAMP)
+	$(BIN)/pip install -q -e .
+	touch $(PRODUCT)
 
-install: $(STAMP)
+# the product, the tests' tools and the public benchmark's extra (numba)
+$(DEV): $(PRODUCT)
+	$(BIN)/pip install -q -e '.[dev,bench]'
+	touch $(DEV)
+
+install: $(DEV)
 
 # The report test opens report.html in headless Chromium: install Debian's chromium
 # where we can (root with apt, as on CI); elsewhere that one test is skipped.
@@ -24,20 +30,20 @@ browser:
 	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	    else echo "chromium not installed: the report browser test will be skipped"; fi; }
 
-test: $(STAMP) browser
+test: $(DEV) browser
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/pytest
 
-demo: $(STAMP)
+demo: $(PRODUCT)
 	$(BIN)/rota generate scenarios/eastern-region --month 2026-12 --time-limit 60 --force
 	$(BIN)/rota check scenarios/eastern-region --month 2026-12 \
 		--roster outputs/eastern-region/2026-12/roster.csv
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
-bench: $(STAMP)
+bench: $(DEV)
 	$(BIN)/python benchmarks/bench_default.py --workers 2
 
 clean:

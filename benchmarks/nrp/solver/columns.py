@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
-from rota.nrp.instance import Instance, Roster
-from rota.solve.core.columns import EPS, Column, Master, Priced, dive, generate, lagrangian
-from rota.solve.nrp.model import RUNS, add_employee
-from rota.solve.nrp.paths import Paths, paths_of
+from benchmarks.nrp.instance import Instance, Roster
+from benchmarks.nrp.master import EPS, Column, Master, Priced, dive, generate, lagrangian
+from benchmarks.nrp.solver.model import RUNS, add_employee
+from benchmarks.nrp.solver.paths import Paths, paths_of
 from rota.solve.settings import configure
 
 PATHS_MAX_STATES = 4_000_000  # an employee's pricing by dynamic programming (paths.py) up

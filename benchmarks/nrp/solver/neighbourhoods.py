@@ -11,8 +11,9 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from rota.nrp.instance import Instance, Roster, penalty_by_day
-from rota.solve.core.lns import Sizes, Step, Values, resolve, search
+from benchmarks.nrp.instance import Instance, Roster, penalty_by_day
+from benchmarks.nrp.search import Sizes, Step, search
+from rota.solve.core.lns import Values, resolve
 from rota.solve.settings import configure
 
 # the neighbourhood search after the full solve (measured in benchmarks/README.md)

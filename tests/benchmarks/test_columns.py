@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from rota.solve.core.columns import Master, Priced, dive, generate, paced
+from benchmarks.nrp.master import Master, Priced, dive, generate, paced
 
 
 def pricer(columns: dict[str, list[tuple[frozenset, float]]]):  # noqa: ANN201

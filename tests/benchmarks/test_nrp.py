@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from rota.cli import main
+from benchmarks.nrp.instance import best_known, evaluate, read_instance
 from rota.errors import InputError
-from rota.nrp.instance import best_known, evaluate, read_instance
 
-NRP = Path(__file__).resolve().parents[1] / "benchmarks" / "nrp"
+ROOT = Path(__file__).resolve().parents[2]
+NRP = ROOT / "benchmarks" / "nrp"
+
+
+def bench(*args: str) -> subprocess.CompletedProcess:
+    """`python -m benchmarks.nrp ARGS`, as a user runs it from the project's folder."""
+    return subprocess.run([sys.executable, "-m", "benchmarks.nrp", *args], cwd=ROOT,
+                          capture_output=True, text=True)  # fmt: skip
 
 TINY = """# a tiny instance
 SECTION_HORIZON
@@ -120,10 +127,9 @@ def test_evaluator_on_hand_made_rosters(tmp_path):
 
 def test_instance1_is_solved_to_its_proven_optimum(tmp_path):
     out = tmp_path / "out"
-    r = CliRunner().invoke(main, ["bench", "nrp", str(NRP / "Instance1.txt"), "--time-limit",
-                                  "60", "--out", str(out)])  # fmt: skip
-    assert r.exit_code == 0, r.output
-    line = next(x for x in r.output.splitlines() if x.startswith("Instance1 "))
+    r = bench(str(NRP / "Instance1.txt"), "--time-limit", "60", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    line = next(x for x in r.stdout.splitlines() if x.startswith("Instance1 "))
     assert line.split()[3:7] == ["607", "607", "cp-sat", "OPTIMAL"]
     assert best_known()["Instance1"]["best_known_objective"] == "607"
     text = (out / "Instance1.roster.csv").read_text()
@@ -149,7 +155,7 @@ def test_run_automaton_accepts_exactly_the_legal_series(max_on, min_on, min_off)
     the automaton must allow exactly the legal ones."""
     from ortools.sat.python import cp_model
 
-    from rota.solve.core import run_automaton
+    from benchmarks.nrp.primitives import run_automaton
 
     for seq in itertools.product((0, 1), repeat=8):
         m = cp_model.CpModel()
@@ -164,11 +170,11 @@ def test_run_automaton_accepts_exactly_the_legal_series(max_on, min_on, min_off)
 def test_every_runs_encoding_solves_instance2_to_its_optimum(tmp_path):
     """The three encodings of runs are one rule: each reaches Instance2's optimum, 828."""
     for runs in ("patterns", "turn-on", "automaton"):
-        r = CliRunner().invoke(main, ["bench", "nrp", str(NRP / "Instance2.txt"), "--time-limit",
-                                      "60", "--out", str(tmp_path), "--runs", runs])  # fmt: skip
-        assert r.exit_code == 0, r.output
-        row = r.output.splitlines()[1].split()
-        assert row[3] == "828" and row[5:7] == ["cp-sat", "OPTIMAL"], r.output
+        r = bench(str(NRP / "Instance2.txt"), "--time-limit", "60", "--out", str(tmp_path),
+                  "--runs", runs)  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        row = r.stdout.splitlines()[1].split()
+        assert row[3] == "828" and row[5:7] == ["cp-sat", "OPTIMAL"], r.stdout
 
 
 def test_resolve_holds_the_fixed_part_and_the_ceiling():
@@ -236,7 +242,7 @@ def test_search_adapts_sizes_to_what_steps_prove():
     step gains, and sizes never shrink."""
     import time
 
-    from rota.solve.core.lns import Sizes, search
+    from benchmarks.nrp.search import Sizes, search
 
     seen: list[float] = []
 
@@ -268,9 +274,9 @@ def test_neighbourhood_search_improves_a_first_roster():
 
     from ortools.sat.python import cp_model
 
+    from benchmarks.nrp.solver import build
+    from benchmarks.nrp.solver.neighbourhoods import improve_by_neighbourhoods
     from rota.solve.core.lns import values_of
-    from rota.solve.nrp import build
-    from rota.solve.nrp.neighbourhoods import improve_by_neighbourhoods
 
     inst = read_instance(NRP / "Instance4.txt")
     m, x, _ = build(inst)
@@ -297,7 +303,7 @@ def test_a_roster_built_employee_by_employee_is_legal_and_priced_as_the_whole():
     models improve the first roster of Instance4 (optimum 1716)."""
     import time
 
-    from rota.solve.nrp.staff import _solve_staff, first_roster, improve_by_staff
+    from benchmarks.nrp.solver.staff import _solve_staff, first_roster, improve_by_staff
 
     inst = read_instance(NRP / "Instance4.txt")
     roster = first_roster(inst, deadline=time.monotonic() + 20, workers=2, seed=0)
@@ -320,7 +326,7 @@ def test_long_horizons_are_solved_without_a_whole_model(monkeypatch):
     """From STAFF_ONLY_DAYS on (half a year), solve_instance builds no whole model: a
     roster employee by employee, then staff neighbourhoods, with no bound; here forced on
     Instance2 (optimum 828): a legal roster whose penalty the evaluator confirms."""
-    from rota.solve.nrp import build, solve, solve_instance, staff
+    from benchmarks.nrp.solver import build, solve, solve_instance, staff
 
     whole = build
 
@@ -345,7 +351,7 @@ def test_an_employee_out_of_time_is_retried_with_the_other_encoding(monkeypatch)
     legal (Instance1, every employee works)."""
     import time
 
-    from rota.solve.nrp import staff
+    from benchmarks.nrp.solver import staff
 
     whole = staff._solve_staff
     asked: list[tuple[str, str]] = []
@@ -375,7 +381,7 @@ def test_long_horizons_search_neighbourhoods_whatever_their_size(monkeypatch):
     time, unless the horizon is at least LNS_MIN_DAYS long (here lowered to Instance4's
     28 days, whose optimum takes the full model about 30 s): then the neighbourhood
     search runs after the full model's part."""
-    from rota.solve.nrp import solve
+    from benchmarks.nrp.solver import solve
 
     searched: list[int] = []
 
@@ -400,8 +406,8 @@ def test_column_generation_bounds_and_starts_the_search(monkeypatch):
     reports the bound as the LP's, and stops as proven optimal once it meets it."""
     import time
 
-    from rota.solve.nrp import solve
-    from rota.solve.nrp.columns import column_start
+    from benchmarks.nrp.solver import solve
+    from benchmarks.nrp.solver.columns import column_start
 
     inst = read_instance(NRP / "Instance1.txt")
     now = time.monotonic()
@@ -436,7 +442,7 @@ def test_the_search_after_the_dive_only_where_pricing_is_exact_and_quick(
     left; the roster is legal either way."""
     import time
 
-    from rota.solve.nrp import columns
+    from benchmarks.nrp.solver import columns
 
     seen = []
     plain = columns.dive
@@ -462,7 +468,7 @@ def test_column_generation_chosen_by_days_staff_and_time_limit():
     """Up to 56 days at any limit (Instance16, 56 days, 20 staff); 84 days only from a
     300 s limit (Instance18, 84 days: its pricing too slow for a minute); never over 60
     staff (Instance13, 120 staff) nor over 84 days (Instance20, 182)."""
-    from rota.solve.nrp.solve import by_columns
+    from benchmarks.nrp.solver.solve import by_columns
 
     i16, i18, i13, i20 = (read_instance(NRP / f"Instance{n}.txt") for n in (16, 18, 13, 20))
     assert by_columns(i16, 60) and by_columns(i16, 600)
@@ -476,7 +482,7 @@ def test_pricing_bound_holds_against_every_roster_of_an_employee(tmp_path, monke
     by CP-SAT (no employee's state graph small enough) and by dynamic programming: its
     bound is at most (cost - duals covered) of every legal roster of theirs (enumerated
     by brute force and checked with the evaluator), and equals the best."""
-    from rota.solve.nrp import columns
+    from benchmarks.nrp.solver import columns
 
     if states is not None:
         monkeypatch.setattr(columns, "PATHS_MAX_STATES", states)
@@ -506,7 +512,7 @@ def test_pricing_out_of_time_still_bounds(monkeypatch):
     optimality and below every column it found; without it no round would give a bound."""
     import random
 
-    from rota.solve.nrp import columns
+    from benchmarks.nrp.solver import columns
 
     inst = read_instance(NRP / "Instance18.txt")
     rng = random.Random(1)
@@ -529,7 +535,7 @@ def test_generation_parts_follow_how_employees_are_priced():
     """Every employee by dynamic programming (Instance7): all priced each round; most by
     CP-SAT (Instance15, 33 of 45 above PATHS_MAX_STATES): a quarter a round; Instance14
     (10 of 32) stays at one part."""
-    from rota.solve.nrp.columns import CG_PARTS, CG_PARTS_BY_MODEL, Pricing, parts
+    from benchmarks.nrp.solver.columns import CG_PARTS, CG_PARTS_BY_MODEL, Pricing, parts
 
     assert CG_PARTS != CG_PARTS_BY_MODEL
     by = {n: Pricing(read_instance(NRP / f"Instance{n}.txt")) for n in (7, 14, 15)}

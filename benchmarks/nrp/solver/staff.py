@@ -12,15 +12,16 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ortools.sat.python import cp_model
 
-from rota.nrp.instance import Instance, Roster, evaluate
-from rota.solve.core.lns import Sizes, Step, objective_at_most, search
-from rota.solve.nrp.model import RUNS, build
-from rota.solve.nrp.neighbourhoods import (
+from benchmarks.nrp.instance import Instance, Roster, evaluate
+from benchmarks.nrp.search import Sizes, Step, search
+from benchmarks.nrp.solver.model import RUNS, build
+from benchmarks.nrp.solver.neighbourhoods import (
     LNS_GROW,
     LNS_LINEARIZATION,
     LNS_SHRINK,
     LNS_STEP_SECONDS,
 )
+from rota.solve.core.lns import objective_at_most
 from rota.solve.settings import configure
 
 STAFF_START = 2.0  # employees re-solved together at first

@@ -8,7 +8,7 @@ staff.py           a first roster employee by employee; neighbourhoods of whole
 solve.py           solve_instance: which of those, within the time limit
 """
 
-from rota.solve.nrp.model import RUNS, add_employee, build
-from rota.solve.nrp.solve import NrpResult, solve_instance
+from benchmarks.nrp.solver.model import RUNS, add_employee, build
+from benchmarks.nrp.solver.solve import NrpResult, solve_instance
 
 __all__ = ["RUNS", "NrpResult", "add_employee", "build", "solve_instance"]

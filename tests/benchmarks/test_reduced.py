@@ -11,13 +11,13 @@ from pathlib import Path
 import numpy as np
 from ortools.sat.python import cp_model
 
-from rota.nrp.instance import evaluate, read_instance
-from rota.solve.nrp import reduced
-from rota.solve.nrp.columns import Pricing, column_start
-from rota.solve.nrp.model import add_employee, build
-from rota.solve.nrp.solve import _values_of_roster
+from benchmarks.nrp.instance import evaluate, read_instance
+from benchmarks.nrp.solver import reduced
+from benchmarks.nrp.solver.columns import Pricing, column_start
+from benchmarks.nrp.solver.model import add_employee, build
+from benchmarks.nrp.solver.solve import _values_of_roster
 
-NRP = Path(__file__).resolve().parents[1] / "benchmarks" / "nrp"
+NRP = Path(__file__).resolve().parents[2] / "benchmarks" / "nrp"
 
 
 def started(name: str):  # noqa: ANN201

@@ -27,8 +27,8 @@ import time
 
 from ortools.sat.python import cp_model
 
+from benchmarks.nrp.solver.columns import Start
 from rota.solve.core.lns import Values, resolve
-from rota.solve.nrp.columns import Start
 from rota.solve.settings import configure
 
 LEVELS = (None, 0.5, 1.0, 2.0, 4.0, 8.0, math.inf)  # the restricted solves: the support

@@ -239,7 +239,7 @@ def penalty_by_day(inst: Instance, roster: Roster) -> dict[int, int]:
 
 
 def best_known() -> dict[str, dict[str, str]]:
-    """The published table (src/rota/nrp/best_known.csv; source: benchmarks/nrp/SOURCE.md)."""
+    """The published table (best_known.csv beside this file; source: SOURCE.md)."""
     path = Path(__file__).with_name("best_known.csv")
     with path.open(newline="") as f:
         return {r["instance"]: r for r in csv.DictReader(f)}

@@ -12,12 +12,12 @@ import numpy as np
 import pytest
 from ortools.sat.python import cp_model
 
-from rota.nrp.instance import Employee, Instance, evaluate, read_instance
-from rota.solve.nrp import paths
-from rota.solve.nrp.model import add_employee
-from rota.solve.nrp.paths import paths_of
+from benchmarks.nrp.instance import Employee, Instance, evaluate, read_instance
+from benchmarks.nrp.solver import paths
+from benchmarks.nrp.solver.model import add_employee
+from benchmarks.nrp.solver.paths import paths_of
 
-NRP = Path(__file__).resolve().parents[1] / "benchmarks" / "nrp"
+NRP = Path(__file__).resolve().parents[2] / "benchmarks" / "nrp"
 
 
 def random_instance(rng: random.Random) -> Instance:

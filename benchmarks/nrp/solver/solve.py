@@ -9,19 +9,19 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from rota.nrp.instance import Instance, Roster, evaluate
-from rota.solve.core.lns import resolve, values_of
-from rota.solve.nrp.columns import column_start
-from rota.solve.nrp.model import RUNS, build
-from rota.solve.nrp.neighbourhoods import (
+from benchmarks.nrp.instance import Instance, Roster, evaluate
+from benchmarks.nrp.solver.columns import column_start
+from benchmarks.nrp.solver.model import RUNS, build
+from benchmarks.nrp.solver.neighbourhoods import (
     LNS_FIRST_SHARE,
     LNS_MIN_DAYS,
     LNS_MIN_OPTIONS,
     improve_by_neighbourhoods,
     roster_of,
 )
-from rota.solve.nrp.reduced import shut_exact, solve_by_levels
-from rota.solve.nrp.staff import first_roster, improve_by_staff
+from benchmarks.nrp.solver.reduced import shut_exact, solve_by_levels
+from benchmarks.nrp.solver.staff import first_roster, improve_by_staff
+from rota.solve.core.lns import resolve, values_of
 from rota.solve.settings import configure
 
 STAFF_ONLY_DAYS = 182  # from half a year on, no whole model (Instances 20-24: it has

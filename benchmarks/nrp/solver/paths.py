@@ -34,7 +34,7 @@ from functools import reduce
 import numpy as np
 from numba import njit
 
-from rota.nrp.instance import Employee, Instance
+from benchmarks.nrp.instance import Employee, Instance
 
 INF = np.inf
 REST_COUNTERS = 8  # the relaxation bounding a search with a ceiling (Paths.best, `_rest`)

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from rota.nrp.instance import Employee, Instance, Roster
-from rota.solve.core import (
+from benchmarks.nrp.instance import Employee, Instance, Roster
+from benchmarks.nrp.primitives import (
     add_cover_both,
-    at_most_in_windows,
     forbid_patterns,
-    forbid_together,
     min_run_length,
     run_automaton,
 )
+from rota.solve.core import at_most_in_windows, forbid_together
 
 # encodings of the runs of days, measured in benchmarks/README.md: "patterns" (windows for
 # the maximum, forbidden short runs for the minimums), "turn-on" (minimum up-time form of
