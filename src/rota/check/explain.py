@@ -6,17 +6,12 @@ that one shift added (plain Python, no solver).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from rota.check.checker import (
-    CheckReport,
-    Shortfall,
-    Violation,
-    _check_person,
-    _Shift,
-    _shift_of,
-)
-from rota.domain.models import Duty
+from rota.check.checker import person_violations
+from rota.check.report import CheckReport, Shortfall, Violation
+from rota.check.roster import PersonShift, shift_at, shift_of
+from rota.domain.models import Duty, Staff
 from rota.horizon import Horizon, ShiftInstance
 from rota.rules import CATALOGUE
 
@@ -33,18 +28,18 @@ class Blocker:
         return f"{self.staff_id} {self.rule}: {self.detail}"
 
 
-def _person_shifts(h: Horizon, duties: list[Duty]) -> dict[str, list[_Shift]]:
-    out: dict[str, list[_Shift]] = {}
+def _person_shifts(h: Horizon, duties: list[Duty]) -> dict[str, list[PersonShift]]:
+    out: dict[str, list[PersonShift]] = {}
     for d in h.scenario.history:
         if d.kind == "shift" and h.day_index(h.local_date(d.start)) < 0:
-            out.setdefault(d.staff_id, []).append(_shift_of(h, d, True))
+            out.setdefault(d.staff_id, []).append(shift_of(h, d, True))
     for d in duties:
         if d.kind == "shift":
-            out.setdefault(d.staff_id, []).append(_shift_of(h, d, False))
+            out.setdefault(d.staff_id, []).append(shift_of(h, d, False))
     return out
 
 
-def _qualifies(h: Horizon, pid: str, kind: str, day) -> bool:  # noqa: ANN001
+def _qualifies(h: Horizon, pid: str, kind: str, day: date) -> bool:
     sc = h.scenario
     if kind == "supervisors":
         return sc.is_supervisor(pid, day)
@@ -81,20 +76,11 @@ def _supervised(h: Horizon, duties: list[Duty], site: str, at: int) -> bool:
 
 
 def _added_breaches(
-    h: Horizon,
-    p,
-    mine: list[_Shift],
-    inst: ShiftInstance,
-    site: str,  # noqa: ANN001
+    h: Horizon, p: Staff, mine: list[PersonShift], inst: ShiftInstance, site: str
 ) -> list[Violation]:
     """Violations that adding `inst` at `site` to the person's shifts would cause."""
-    base: list[Violation] = []
-    _check_person(h, p, sorted(mine, key=lambda s: s.start), base.append)
-    new = _Shift(staff_id=p.staff_id, day=inst.day, code=inst.code, site=site,
-                 start=inst.start, end=inst.end, paid=inst.paid_minutes, night=inst.night,
-                 history=False)  # fmt: skip
-    after: list[Violation] = []
-    _check_person(h, p, sorted([*mine, new], key=lambda s: s.start), after.append)
+    base = person_violations(h, p.staff_id, mine)
+    after = person_violations(h, p.staff_id, [*mine, shift_at(h, p.staff_id, inst, site)])
     seen = {(v.rule, v.day) for v in base}
     # one_per_day is named by the caller, with the shift already there
     return [v for v in after if (v.rule, v.day) not in seen and v.rule != "duty.one_per_day"]
@@ -102,7 +88,7 @@ def _added_breaches(
 
 def blockers(
     h: Horizon, duties: list[Duty], site: str, start: int, end: int, kind: str,
-    shifts: dict[str, list[_Shift]] | None = None,
+    shifts: dict[str, list[PersonShift]] | None = None,
 ) -> list[Blocker]:  # fmt: skip
     """For each person with the right site, rank and accreditation, what stops them."""
     sc = h.scenario
@@ -207,7 +193,10 @@ def shortfall_rows(h: Horizon, duties: list[Duty], rep: CheckReport) -> list[dic
     return rows
 
 
-def reason_text(h: Horizon, duties: list[Duty], sf: Shortfall, shifts=None) -> str:  # noqa: ANN001
+def reason_text(
+    h: Horizon, duties: list[Duty], sf: Shortfall,
+    shifts: dict[str, list[PersonShift]] | None = None,
+) -> str:  # fmt: skip
     if sf.kind.startswith("on_call:"):
         return on_call_reason(h, duties, sf)
     found = blockers(h, duties, sf.site, sf.start, sf.end, sf.kind, shifts)

@@ -24,7 +24,7 @@ from rota.horizon import build_horizon
 from rota.roster import Result
 from rota.solve.construct import first_roster
 from rota.solve.core.lns import values_of
-from rota.solve.eligibility import history_shifts
+from rota.solve.families.eligibility import history_shifts
 from rota.solve.model import build_model
 from rota.solve.run import hint, hold_assumptions, lns_only, replay
 from rota.solve.settings import DEFAULT_EFFORT, configure
@@ -80,7 +80,7 @@ def plan_capacity(
             continue
         v = m.new_bool_var(f"hire[{p.staff_id}]")
         hire[p.staff_id] = v
-        groups.setdefault((p.base_site, p.rank), []).append(v)
+        groups.setdefault((p.base_site or "", p.rank), []).append(v)
         for o in ctx.by_person.get(p.staff_id, []):
             m.add_implication(o.var, v)
         for (_rid, pid, _bi), ov in ctx.on_call.items():
@@ -104,7 +104,7 @@ def plan_capacity(
     solver = cp_model.CpSolver()
     lns = lns_only(ctx)
 
-    def run(objective, share: float) -> int:  # noqa: ANN001
+    def run(objective: cp_model.LinearExprT, share: float) -> cp_model.CpSolverStatus:
         nonlocal values
         m.clear_objective()
         m.minimize(objective)

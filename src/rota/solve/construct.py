@@ -24,7 +24,7 @@ import numpy as np
 from rota.horizon import Horizon, ShiftInstance
 from rota.measures import contract_target_minutes, fit_for_site, on_call_blocks
 from rota.solve.decisions import Decisions, OnCallKey, ShiftKey
-from rota.solve.eligibility import (
+from rota.solve.families.eligibility import (
     HistoryShift,
     eligible_blocks,
     eligible_options,

@@ -14,14 +14,10 @@ from ortools.sat.python import cp_model
 
 from rota.domain.scenario import Scenario
 from rota.horizon import Horizon, ShiftInstance
-from rota.measures import Scale, on_call_blocks, scale_of
+from rota.measures import Scale, scale_of
+from rota.solve.core.primitives import Expr
 from rota.solve.decisions import Decisions
-from rota.solve.eligibility import (
-    HistoryShift,
-    eligible_blocks,
-    eligible_options,
-    history_shifts,
-)
+from rota.solve.families.eligibility import HistoryShift, history_shifts
 
 LOOKBACK_DAYS = 14  # history days kept in series: enough for every rule that looks back
 
@@ -60,6 +56,7 @@ class ModelContext:
     """The model under construction: data, variables, and lookups over them."""
 
     horizon: Horizon
+    scale: Scale
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     options: list[Option] = field(default_factory=list)
     by_person: dict[str, list[Option]] = field(default_factory=lambda: defaultdict(list))
@@ -75,7 +72,10 @@ class ModelContext:
     )
     blocks: dict[str, list[OnCallBlock]] = field(default_factory=dict)
     on_call: dict[tuple[str, str, int], cp_model.IntVar] = field(default_factory=dict)
-    scale: Scale | None = None
+    # the domain (families/eligibility.py): person -> (instance, site) options they may
+    # work; rota -> block index -> people who may hold it
+    eligible: dict[str, list[tuple[ShiftInstance, str]]] = field(default_factory=dict)
+    holders: dict[str, dict[int, list[str]]] = field(default_factory=dict)
     # inputs from the history that may contradict each other (see Assumption)
     assumptions: list[Assumption] = field(default_factory=list)
 
@@ -90,8 +90,9 @@ class ModelContext:
     def decisions(self, values: list[int]) -> Decisions:
         """The roster in `values` (every variable's value, by proto index)."""
         return Decisions(
-            frozenset((o.staff_id, o.shift.index, o.site) for o in self.options
-                      if values[o.var.index]),  # fmt: skip
+            frozenset(
+                (o.staff_id, o.shift.index, o.site) for o in self.options if values[o.var.index]
+            ),  # fmt: skip
             frozenset(k for k, v in self.on_call.items() if values[v.index]),
         )
 
@@ -104,7 +105,7 @@ class ModelContext:
             out[v.index] = int(key in decisions.on_call)
         return out
 
-    def shift_expr(self, staff_id: str, shift_index: int):  # noqa: ANN201
+    def shift_expr(self, staff_id: str, shift_index: int) -> Expr:
         """1 when the person works that shift instance at any site, else 0."""
         opts = self.by_person_shift[staff_id].get(shift_index)
         if not opts:
@@ -129,55 +130,9 @@ class ModelContext:
 
 
 def build_context(h: Horizon) -> ModelContext:
-    """Create every decision variable: shifts, work days, nights, on-call blocks."""
-    ctx = ModelContext(horizon=h)
-    ctx.scale = scale_of(h)
-    m = ctx.model
+    """An empty model of a month with its history; the families add the rest (model.py)."""
+    ctx = ModelContext(horizon=h, scale=scale_of(h))
     ctx.history = history_shifts(h)
     for hs in ctx.history:
         ctx.history_by_person[hs.staff_id].append(hs)
-    eligible = eligible_options(h, ctx.history)
-    days = [d.isoformat() for d in h.days]
-    for p in h.scenario.staff:
-        pid = p.staff_id
-        per_day: dict[int, list] = defaultdict(list)
-        night_day: dict[int, list] = defaultdict(list)
-        for inst, site in eligible[pid]:
-            v = m.new_bool_var(f"x[{pid},{days[inst.day]},{inst.code},{site}]")
-            opt = Option(pid, inst, site, v)
-            ctx.options.append(opt)
-            ctx.by_person[pid].append(opt)
-            ctx.by_person_shift[pid][inst.index].append(opt)
-            per_day[inst.day].append(v)
-            if inst.night:
-                night_day[inst.day].append(v)
-        work: list = [0] * h.n_days
-        night: list = [0] * h.n_days
-        for d, vs in per_day.items():
-            if len(vs) == 1:
-                work[d] = vs[0]
-            else:
-                w = m.new_bool_var(f"work[{pid},{days[d]}]")
-                m.add(sum(vs) == w)  # duty.one_per_day
-                work[d] = w
-        for d, vs in night_day.items():
-            if len(vs) == 1:
-                night[d] = vs[0]
-            else:
-                n = m.new_bool_var(f"night[{pid},{days[d]}]")
-                m.add(sum(vs) == n)
-                night[d] = n
-        ctx.work[pid] = work
-        ctx.night[pid] = night
-    holders = eligible_blocks(h, ctx.history)
-    for rota in h.scenario.config.on_call:
-        ctx.blocks[rota.id] = [
-            OnCallBlock(rota.id, i, first, ds)
-            for i, (first, ds) in enumerate(on_call_blocks(h, rota.id))
-        ]
-        for b in ctx.blocks[rota.id]:
-            for pid in holders[rota.id][b.index]:
-                ctx.on_call[rota.id, pid, b.index] = m.new_bool_var(
-                    f"oc[{rota.id},{pid},{days[b.days[0]]}]"
-                )
     return ctx

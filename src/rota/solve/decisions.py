@@ -31,18 +31,31 @@ class Decisions:
         for pid, idx, site in self.shifts:
             s = h.shifts[idx]
             out.append(
-                Duty(staff_id=pid, date=h.date_of(s.day), duty=s.code, site=site,
-                     start=h.to_datetime(s.start), end=h.to_datetime(s.end),
-                     hours=round(s.paid_minutes / 60, 2), kind="shift")  # fmt: skip
+                Duty(
+                    staff_id=pid,
+                    date=h.date_of(s.day),
+                    duty=s.code,
+                    site=site,
+                    start=h.to_datetime(s.start),
+                    end=h.to_datetime(s.end),
+                    hours=round(s.paid_minutes / 60, 2),
+                    kind="shift",
+                )  # fmt: skip
             )
         blocks = {rid: on_call_blocks(h, rid) for rid in sc.on_call}
         for rid, pid, bi in self.on_call:
             r = sc.on_call[rid]
             for d in blocks[rid][bi][1]:
                 out.append(
-                    Duty(staff_id=pid, date=h.date_of(d), duty=rid, site=r.units[0],
-                         start=h.to_datetime(h.at(d, r.handover)),
-                         end=h.to_datetime(h.at(d + 1, r.handover)), hours=0.0,
-                         kind="on_call")  # fmt: skip
+                    Duty(
+                        staff_id=pid,
+                        date=h.date_of(d),
+                        duty=rid,
+                        site=r.units[0],
+                        start=h.to_datetime(h.at(d, r.handover)),
+                        end=h.to_datetime(h.at(d + 1, r.handover)),
+                        hours=0.0,
+                        kind="on_call",
+                    )  # fmt: skip
                 )
         return sort_duties(out)

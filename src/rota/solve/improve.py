@@ -33,6 +33,7 @@ import random
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 from ortools.sat.python import cp_model
 
@@ -40,6 +41,8 @@ from rota.measures import FAIRNESS_KINDS, fairness_pools, fairness_weights, leas
 from rota.solve.context import ModelContext
 from rota.solve.core.lns import Values, resolve
 from rota.solve.families.fairness import counts_towards
+
+Found = tuple[Values, int] | None  # a step's roster (values, objective), or none
 
 FAIR_GROUP = 20  # most people freed by a fairness step
 FAIR_UNITS = 0.15  # work units of a fairness step
@@ -327,7 +330,7 @@ def improve(
     try:
         while budget.take(FAIR_UNITS) >= FAIR_UNITS:
             # (kind, steer target or None, its budget, the step)
-            plans: list[tuple[str, tuple | None, Budget, Callable[[], tuple[Values, int] | None]]]
+            plans: list[tuple[str, tuple[str, str, int] | None, Budget, Callable[[], Found]]]
             plans = []
             covered = not any(values[i] for i in shortfalls)
             for _slot in range(max(1, workers)):
@@ -345,14 +348,14 @@ def improve(
                     None,
                 )
                 if target is not None and budget.take(STEER_ALL) >= STEER_ALL:
-                    tries = steered.get(target[1:4], (0, -1))[0]
-                    steered[target[1:4]] = (tries + 1, better)
+                    key = (target[1], target[2], target[3])
+                    tries = steered.get(key, (0, -1))[0]
+                    steered[key] = (tries + 1, better)
                     part = budget.part(STEER_ALL)
                     budget.spent += part.units  # held while the step runs
-                    plans.append(("steer", target[1:4], part,
-                                  lambda t=target, n=step, v=values, b=part: _steer(
-                                      ctx, fair, v, t, by_site[t[2]], fixed_vars, 1,
-                                      seed + 1000 * n, b)))  # fmt: skip
+                    plans.append(("steer", key, part,
+                                  partial(_steer, ctx, fair, values, target, by_site[target[2]],
+                                          fixed_vars, 1, seed + 1000 * step, part)))  # fmt: skip
                     continue
                 if site_stale >= len(groups) and step_units < SITE_UNITS_MAX:
                     # a whole round without gain: give each site longer, up to a limit
@@ -378,21 +381,21 @@ def improve(
                     break
                 budget.spent += part.units  # held while the step runs
                 plans.append(("fair" if is_fair else "site", None, part,
-                              lambda f=free, n=step, v=values, b=part: _solve_with_fixed(
-                                  ctx, v, f, fixed_vars, b.units, b, 1, seed + n)))  # fmt: skip
+                              partial(_solve_with_fixed, ctx, values, free, fixed_vars,
+                                      part.units, part, 1, seed + step)))  # fmt: skip
             if not plans:
                 break
             outs = list(pool.map(lambda plan: plan[3](), plans))
             best = None
-            for (label, key, part, _run), out in zip(plans, outs, strict=True):
+            for (label, steer_key, part, _run), out in zip(plans, outs, strict=True):
                 budget.spent -= part.units  # no longer held: what it spent instead
                 budget.add(part)
                 gained = out is not None and out[1] < objective
-                if label == "steer":
+                if steer_key is not None:  # a steer
                     if out is None or out[1] > objective * 6 // 5:
                         # infeasible, or far worse (demand left uncovered): a total the
                         # site cannot reach, not one to try again on the next roster
-                        steered[key] = (STEER_TRIES, better)
+                        steered[steer_key] = (STEER_TRIES, better)
                 elif label == "fair":
                     fair_stale = 0 if gained else fair_stale + 1
                 else:

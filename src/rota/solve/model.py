@@ -1,54 +1,64 @@
-"""The port and on-call model: variables, then one rule family after another.
+"""The port and on-call model: an empty context, then one rule family after another.
 
-FAMILIES reads as the table of contents of the model; each entry posts its rule's
-constraints and returns the penalty terms it adds to the objective.
+FAMILIES reads as the table of contents of the model. Each family names the catalogue
+ids it enforces (an exact tuple) and an `add(ctx) -> list[Term]` that posts its
+constraints and returns the penalty terms it adds to the objective. The order is the
+build order: eligibility decides the domain, the duties and on-call families make the
+variables, the rest constrain them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from rota.horizon import Horizon
 from rota.solve.context import ModelContext, build_context
 from rota.solve.core import Term
-from rota.solve.families.coverage import add_coverage, add_supervision
-from rota.solve.families.fairness import add_fairness
-from rota.solve.families.on_call import add_on_call
-from rota.solve.families.requests import add_requests
-from rota.solve.families.sites import add_off_base
-from rota.solve.families.working_time import (
-    add_consecutive_days,
-    add_consecutive_nights,
-    add_days_off,
-    add_hours,
-    add_rest,
-    add_rest_after_nights,
+from rota.solve.families import (
+    coverage,
+    duties,
+    eligibility,
+    fairness,
+    on_call,
+    requests,
+    sites,
+    working_time,
 )
 
-Family = Callable[[ModelContext], list[Term]]
+Add = Callable[[ModelContext], list[Term]]
 
-FAMILIES: tuple[tuple[str, Family], ...] = (
-    ("rest.min_hours", add_rest),
-    ("days.max_consecutive", add_consecutive_days),
-    ("days.off_per_week", add_days_off),
-    ("nights.max_consecutive", add_consecutive_nights),
-    ("nights.rest_after", add_rest_after_nights),
-    ("hours.*, contract.deviation", add_hours),
-    ("cover.*", add_coverage),
-    ("supervision.whenever_staffed", add_supervision),
-    ("oncall.*", add_on_call),
-    ("request.denied", add_requests),
-    ("site.off_base", add_off_base),
-    ("fairness.spread", add_fairness),
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    rules: tuple[str, ...]
+    add: Add
+
+
+FAMILIES: tuple[Family, ...] = (
+    Family("eligibility", eligibility.RULES, eligibility.add_eligibility),
+    Family("duties", duties.RULES, duties.add_duties),
+    Family("working_time", working_time.RULES, working_time.add_working_time),
+    Family("coverage", coverage.RULES, coverage.add_cover_and_supervision),
+    Family("on_call", on_call.RULES, on_call.add_on_call),
+    Family("requests", requests.RULES, requests.add_requests),
+    Family("sites", sites.RULES, sites.add_off_base),
+    Family("fairness", fairness.RULES, fairness.add_fairness),
 )
+
+
+def enforced_rules() -> set[str]:
+    """Every rule id a solver family enforces."""
+    return {rid for f in FAMILIES for rid in f.rules}
 
 
 def build_model(h: Horizon) -> tuple[ModelContext, list[Term]]:
     """Build the whole CP-SAT model of a month; returns it with its penalty terms."""
     ctx = build_context(h)
     terms: list[Term] = []
-    for _name, family in FAMILIES:
-        terms.extend(family(ctx))
+    for family in FAMILIES:
+        terms.extend(family.add(ctx))
     objective = sum(t.coef * t.expr for t in terms)
     ctx.model.minimize(objective)
     return ctx, terms

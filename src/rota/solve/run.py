@@ -36,7 +36,7 @@ from rota.solve.context import ModelContext
 from rota.solve.core import Term
 from rota.solve.core.lns import values_of
 from rota.solve.decisions import Decisions
-from rota.solve.eligibility import history_shifts
+from rota.solve.families.eligibility import history_shifts
 from rota.solve.improve import Budget, improve
 from rota.solve.model import build_model
 from rota.solve.settings import Effort, configure, default_effort
@@ -65,6 +65,27 @@ class _Best:
     values: list[int] | None = None
     objective: int | None = None
     uncovered: int | None = None
+
+    @property
+    def vals(self) -> list[int]:
+        """The values, where the caller knows the roster is in the model already."""
+        if self.values is None:
+            raise RuntimeError("the roster has no values in the model yet")
+        return self.values
+
+    @property
+    def short(self) -> int:
+        """The uncovered demand (model units), where the caller knows it is known."""
+        if self.uncovered is None:
+            raise RuntimeError("the roster's uncovered demand is not known yet")
+        return self.uncovered
+
+    @property
+    def cost(self) -> int:
+        """The objective (model units), where the caller knows it is known."""
+        if self.objective is None:
+            raise RuntimeError("the roster's objective is not known yet")
+        return self.objective
 
 
 class _Clock:
@@ -110,7 +131,7 @@ class _Recorder:
             self.printer(f"[{t:6.1f}s] {what}" + (": " + ", ".join(parts) if parts else ""))
 
 
-def _fix(model: cp_model.CpModel, indices, values: list[int]) -> None:  # noqa: ANN001
+def _fix(model: cp_model.CpModel, indices: list[int], values: list[int]) -> None:
     """Fix the variables at proto `indices` to their value in `values`, in place."""
     for i in indices:
         dom = model.proto.variables[i].domain
@@ -172,8 +193,8 @@ def _cover(ctx: ModelContext, shortfalls: list[Term], best: _Best, clock: _Clock
     demand proven (a bound, in model units) and the units spent."""
     copy = ctx.model.clone()
     var = copy.get_int_var_from_proto_index
-    copy.minimize(sum(t.coef * var(t.expr.index) for t in shortfalls))
-    hint(copy, best.values)
+    copy.minimize(sum(t.coef * var(t.index) for t in shortfalls))
+    hint(copy, best.vals)
     per_hour = rec.per_hour
 
     class _Seen(cp_model.CpSolverSolutionCallback):
@@ -191,7 +212,7 @@ def _cover(ctx: ModelContext, shortfalls: list[Term], best: _Best, clock: _Clock
         return best, 0, spent
     found = int(round(solver.objective_value))
     bound = int(round(solver.best_objective_bound))
-    if found < best.uncovered:
+    if found < best.short:
         values = values_of(solver)
         best = _Best(ctx.decisions(values), values, None, found)
     return best, bound, spent
@@ -206,12 +227,12 @@ def _bounds(ctx: ModelContext, shortfalls: list[Term], best: _Best, clock: _Cloc
     shortfalls joining several parts (supervision across sites) add nothing to it.
     People who can never count towards a part are left out of its copy: their duties
     touch none of its constraints."""
-    values = best.values
-    short = sorted({t.scope for t in shortfalls if t.scope is not None and values[t.expr.index]})
+    values = best.vals
+    short = sorted({t.scope for t in shortfalls if t.scope is not None and values[t.index]})
     total, spent = 0, 0.0
     for i, scope in enumerate(short):
         if scope.startswith("on call "):
-            rota = scope[len("on call "):]
+            rota = scope[len("on call ") :]
             counts = {pid for (rid, pid, _b) in ctx.on_call if rid == rota}
         else:
             counts = {o.staff_id for o in ctx.options if o.site == scope}
@@ -222,7 +243,7 @@ def _bounds(ctx: ModelContext, shortfalls: list[Term], best: _Best, clock: _Cloc
             if o.staff_id not in counts:
                 dom = copy.proto.variables[o.var.index].domain
                 dom[0] = dom[1] = 0
-        copy.minimize(sum(t.coef * var(t.expr.index) for t in shortfalls if t.scope == scope))
+        copy.minimize(sum(t.coef * var(t.index) for t in shortfalls if t.scope == scope))
         for o in ctx.options:
             if o.staff_id in counts:
                 copy.add_hint(var(o.var.index), values[o.var.index])
@@ -243,8 +264,8 @@ def _whole(ctx: ModelContext, shortfalls: list[Term], best: _Best, clock: _Clock
     `best`'s. Returns the best roster, the bound (model units) and the units spent."""
     m = ctx.model.clone()
     var = m.get_int_var_from_proto_index
-    m.add(sum(t.coef * var(t.expr.index) for t in shortfalls) <= best.uncovered)
-    hint(m, best.values)
+    m.add(sum(t.coef * var(t.index) for t in shortfalls) <= best.short)
+    hint(m, best.vals)
     per_hour = rec.per_hour
     start = best.objective
 
@@ -308,7 +329,7 @@ class _Run:
         self.rec = rec
         self.best = _Best(first_roster(h, history_shifts(h)))
         rec.roster("first roster", None, None)
-        self.ctx: ModelContext | None = None
+        self._ctx: ModelContext | None = None
         self.terms: list[Term] = []
         self.shortfalls: list[Term] = []
         self.final: cp_model.CpSolver | None = None  # the replay of the best roster
@@ -322,12 +343,26 @@ class _Run:
         self.built = 0.0
         self.stats: dict[str, int] = {}
 
+    @property
+    def ctx(self) -> ModelContext:
+        """The model, once built (every phase after `build` has it)."""
+        if self._ctx is None:
+            raise RuntimeError("the model is not built yet")
+        return self._ctx
+
+    @property
+    def units(self) -> float:
+        """The effort's work units, once decided (in `build`)."""
+        if self.plan.units is None:
+            raise RuntimeError("the effort is decided when the model is built")
+        return self.plan.units
+
     def time_up(self) -> bool:
         if self.clock.search_left() <= 0.05:
             self.cut_short = True
         return self.cut_short or self.rec.cut_short
 
-    def timed(self, phase, **kwargs: object) -> None:  # noqa: ANN001
+    def timed(self, phase: Callable[..., None], **kwargs: object) -> None:
         began = time.monotonic()
         phase(**kwargs)
         self.phases[phase.__name__] = round(time.monotonic() - began, 2)
@@ -343,7 +378,7 @@ class _Run:
         values = values_of(replayed)
         self.best.values = values
         self.best.objective = int(round(replayed.objective_value))
-        self.best.uncovered = sum(t.coef * values[t.expr.index] for t in self.shortfalls)
+        self.best.uncovered = sum(t.coef * values[t.index] for t in self.shortfalls)
         return True
 
     def build(self, export_model: str | None = None, **_: object) -> None:
@@ -351,7 +386,7 @@ class _Run:
         those the first roster keeps hold from here on; the others cannot be met, and
         the summary says so."""
         ctx, terms = build_model(self.h)
-        self.ctx, self.terms = ctx, terms
+        self._ctx, self.terms = ctx, terms
         self.shortfalls = [t for t in terms if t.measure is not None]
         self.built = self.clock.now()
         self.stats = {
@@ -377,16 +412,16 @@ class _Run:
         """The first roster's exact costs in the model (the start of every later phase)."""
         if self._replay_best():
             per_hour = self.rec.per_hour
-            self.rec.roster("first roster's costs", self.best.objective / per_hour,
-                            self.best.uncovered / per_hour)  # fmt: skip
+            self.rec.roster("first roster's costs", self.best.cost / per_hour,
+                            self.best.short / per_hour)  # fmt: skip
 
     def cover(self, **_: object) -> None:
         """Phase 3: the uncovered demand alone, unless the best roster leaves none; then,
         if some is left, a bound on its least (`_bounds`)."""
         if self.best.values is None:
             return
-        units = self.plan.cover * self.plan.units
-        if self.best.uncovered > 0:
+        units = self.plan.cover * self.units
+        if self.best.short > 0:
             best, self.uncovered_bound, spent = _cover(
                 self.ctx, self.shortfalls, self.best, self.clock, units * (1 - self.plan.bound),
                 self.workers, self.seed, self.rec)  # fmt: skip
@@ -394,12 +429,12 @@ class _Run:
             if best is not self.best:
                 self.best = best
                 self._replay_best()
-        if self.best.uncovered > self.uncovered_bound and not self.time_up():
+        if self.best.short > self.uncovered_bound and not self.time_up():
             bound, spent = _bounds(self.ctx, self.shortfalls, self.best, self.clock,
                                    units * self.plan.bound, self.workers, self.seed)  # fmt: skip
             self.spent += round(spent, 1)
             self.uncovered_bound = max(self.uncovered_bound, bound)
-        self.uncovered_bound = min(self.best.uncovered, max(self.uncovered_bound, 0))
+        self.uncovered_bound = min(self.best.short, max(self.uncovered_bound, 0))
 
     def improve(self, params: dict | None = None, **_: object) -> None:
         """Phase 4: the whole objective, uncovered demand held at the best found."""
@@ -407,8 +442,8 @@ class _Run:
             return
         # a small month's whole search proves its optimum: no steps after it
         share = self.plan.polish if lns_only(self.ctx) else 0.0
-        self.polish_units = (self.plan.units - self.spent) * share
-        units = max(0.1, self.plan.units - self.spent - self.polish_units)
+        self.polish_units = (self.units - self.spent) * share
+        units = max(0.1, self.units - self.spent - self.polish_units)
         best, self.bound, spent = _whole(self.ctx, self.shortfalls, self.best, self.clock, units,
                                          self.workers, self.seed, self.rec, params)  # fmt: skip
         self.spent += round(spent, 1)
@@ -426,12 +461,12 @@ class _Run:
         budget = Budget(self.polish_units, self.clock.search_left)
         m = self.ctx.model  # from here on, uncovered demand at most the best found
         var = m.get_int_var_from_proto_index
-        m.add(sum(t.coef * var(t.expr.index) for t in self.shortfalls) <= self.best.uncovered)
+        m.add(sum(t.coef * var(t.index) for t in self.shortfalls) <= self.best.short)
         values, objective, better = improve(
-            self.ctx, self.best.values, self.best.objective, budget=budget,
+            self.ctx, self.best.vals, self.best.cost, budget=budget,
             workers=self.workers, seed=self.seed,
             on_better=lambda _v, o: self.rec.roster("polish", o / per_hour, None),
-            shortfalls=[t.expr.index for t in self.shortfalls])  # fmt: skip
+            shortfalls=[t.index for t in self.shortfalls])  # fmt: skip
         self.spent += round(budget.spent, 1)
         self.rec.cut_short |= budget.cut
         if better:
@@ -452,15 +487,15 @@ class _Run:
             return
         before = self.best
         self.best = _Best(traded)
-        if not self._replay_best() or self.best.objective > before.objective:
+        if not self._replay_best() or self.best.cost > before.cost:
             self.best = before
             self.final = None
             return
-        self.rec.roster("swaps", self.best.objective / self.rec.per_hour, None)
+        self.rec.roster("swaps", self.best.cost / self.rec.per_hour, None)
 
     def close(self) -> None:
         """Phase 5: the final roster's exact costs, if not known yet."""
-        if self.ctx is not None and self.final is None and self.best.values is not None:
+        if self._ctx is not None and self.final is None and self.best.values is not None:
             self._replay_best()
 
     def result(self, time_limit: float) -> Result:
@@ -479,11 +514,11 @@ class _Run:
                 penalties[t.key] += t.coef * value / per_hour
                 if t.measure is not None:
                     uncovered[t.measure[0]] += value * t.measure[1]
-            obj = self.best.objective
+            obj = self.best.cost
             low = min(obj, max(self.bound, self.uncovered_bound))
             objective, bound = obj / per_hour, low / per_hour
             gap = 0.0 if obj == low else round((obj - low) / max(abs(obj), 1), 6)
-            proven = Uncovered(self.best.uncovered / per_hour, self.uncovered_bound / per_hour)
+            proven = Uncovered(self.best.short / per_hour, self.uncovered_bound / per_hour)
         return Result(
             status="OPTIMAL" if gap == 0.0 else "FEASIBLE", duties=duties,
             objective=objective, best_bound=bound, gap=gap, wall_seconds=clock.now(),

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rota.check.checker import history_of, person_violations, shift_at
+from rota.check import history_of, person_violations, shift_at
 from rota.horizon import Horizon
 from rota.measures import (
     FAIRNESS_KINDS,
@@ -34,9 +34,10 @@ from rota.measures import (
     on_call_blocks,
 )
 from rota.solve.decisions import Decisions
-from rota.solve.eligibility import eligible_options, history_shifts
+from rota.solve.families.eligibility import eligible_options, history_shifts
 
 TRIALS = 20000  # swaps tried at most
+Schedule = dict[int, tuple[int, str]]  # day -> (shift instance, site) of one person
 LONGEST = 7  # days in a block traded at once (four nights and the rest after them)
 HIGH = 4  # people at the top of a pool's range who give
 LOW = 12  # people at its bottom who take
@@ -98,8 +99,9 @@ class _Search:
         for rid, pid, bi in roster.on_call:
             r = sc.on_call[rid]
             if r.no_night_shifts:
-                ds = blocks[rid][bi][1]
-                self.on_call[pid].append((h.at(ds[0], r.handover), h.at(ds[-1] + 1, r.handover)))
+                held = blocks[rid][bi][1]
+                self.on_call[pid].append((h.at(held[0], r.handover),
+                                          h.at(held[-1] + 1, r.handover)))  # fmt: skip
         self.requests: dict[str, dict[int, list]] = defaultdict(lambda: defaultdict(list))
         for rq in sc.requests:
             d = h.day_index(rq.date)
@@ -215,7 +217,7 @@ class _Search:
         return True
 
     # ------------------------------------------------------------------- search
-    def _trade(self, a: str, b: str, block: list[int]):  # noqa: ANN202
+    def _trade(self, a: str, b: str, block: list[int]) -> tuple[Schedule, Schedule] | None:
         """The two schedules after `a` and `b` trade their duties on `block`, or None
         when a duty would go to someone who may not work it or counts otherwise."""
         da, db = dict(self.state.days[a]), dict(self.state.days[b])

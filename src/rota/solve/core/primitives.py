@@ -14,7 +14,7 @@ from typing import Union
 
 from ortools.sat.python import cp_model
 
-Expr = Union[int, cp_model.LinearExprT]  # noqa: UP007 - a runtime alias
+Expr = Union[int, cp_model.LinearExpr]  # noqa: UP007 - a runtime alias
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,13 @@ class Term:
     # for shortfalls: the one part of the problem it belongs to (a site, an on-call
     # rota), or None where it joins several (supervision across sites)
     scope: str | None = None
+
+    @property
+    def index(self) -> int:
+        """The proto index of a term that is one variable (every shortfall is)."""
+        if not isinstance(self.expr, cp_model.IntVar):
+            raise TypeError(f"{self.key}: a sum, not one variable")
+        return self.expr.index
 
 
 def split_constants(items: Sequence[Expr]) -> tuple[int, list]:

@@ -1,1 +1,2 @@
-"""One module per rule family; each `add(ctx) -> list[Term]`."""
+"""The solver's rule families, one module each, mirroring check/families/; the registry
+that lists them in build order is solve/model.py's FAMILIES."""

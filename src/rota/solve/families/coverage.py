@@ -16,7 +16,9 @@ from rota.horizon import Horizon
 from rota.measures import fit_for_site
 from rota.solve.context import ModelContext, Option
 from rota.solve.core import Term, add_cover
-from rota.solve.eligibility import HistoryShift
+from rota.solve.families.eligibility import HistoryShift
+
+RULES = ("cover.officers", "cover.supervisors", "cover.skill", "supervision.whenever_staffed")
 
 
 def _history_slot_span(h: Horizon, hs: HistoryShift) -> tuple[int, int]:
@@ -86,7 +88,9 @@ class SiteIndex:
         ]
 
 
-def _hist_counts(h: Horizon, hist: list[HistoryShift], site: str, skill: str | None = None):
+def _hist_counts(
+    h: Horizon, hist: list[HistoryShift], site: str, skill: str | None = None
+) -> tuple[int, int, int]:
     """(officers, supervisors, skill holders) among history shifts on duty."""
     sc = h.scenario
     off = sup = sk = 0
@@ -202,3 +206,8 @@ def add_supervision(ctx: ModelContext) -> list[Term]:
                      ("supervisor_hours", minutes / 60), sid if scope == [sid] else None)
             )  # fmt: skip
     return terms
+
+
+def add_cover_and_supervision(ctx: ModelContext) -> list[Term]:
+    """Demand cover at every site, then a supervisor whenever anyone is on duty."""
+    return add_coverage(ctx) + add_supervision(ctx)

@@ -11,7 +11,10 @@ from rota.horizon import Horizon
 from rota.measures import fairness_pools, fairness_weights, on_call_fair_pool
 from rota.solve.context import ModelContext, Option
 from rota.solve.core import Term, spread
+from rota.solve.core.primitives import Expr
 from rota.solve.families.on_call import on_call_days_expr
+
+RULES = ("fairness.spread",)
 
 
 def counts_towards(h: Horizon, o: Option, kind: str) -> bool:
@@ -23,7 +26,7 @@ def counts_towards(h: Horizon, o: Option, kind: str) -> bool:
     return h.is_bank_holiday(o.shift.day)
 
 
-def _counts(ctx: ModelContext, pid: str, kind: str):  # noqa: ANN202
+def _counts(ctx: ModelContext, pid: str, kind: str) -> Expr:
     keep = [o for o in ctx.by_person.get(pid, ()) if counts_towards(ctx.horizon, o, kind)]
     return sum(o.var for o in keep) if keep else 0
 

@@ -3,16 +3,33 @@
 Rule ids: oncall.per_day, oncall.max_blocks, oncall.back_to_back, oncall.no_nights,
 oncall.one_rota, oncall.continue (hard); oncall.cover (soft). oncall.eligibility,
 oncall.absence and oncall.block are in the variables themselves: one variable per
-(rota, person, whole block) that the person may hold (eligibility.py).
+(rota, person, whole block) that the person may hold (made by families/duties.py
+from the domain decided by families/eligibility.py).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+from ortools.sat.python import cp_model
+
 from rota.solve.context import Assumption, ModelContext
 from rota.solve.core import Term, add_cover
-from rota.solve.eligibility import history_on_call
+from rota.solve.core.primitives import Expr
+from rota.solve.families.eligibility import history_on_call
+
+RULES = (
+    "oncall.eligibility",
+    "oncall.absence",
+    "oncall.block",
+    "oncall.per_day",
+    "oncall.max_blocks",
+    "oncall.back_to_back",
+    "oncall.no_nights",
+    "oncall.one_rota",
+    "oncall.continue",
+    "oncall.cover",
+)
 
 
 def add_on_call(ctx: ModelContext) -> list[Term]:
@@ -26,7 +43,7 @@ def add_on_call(ctx: ModelContext) -> list[Term]:
     per_day: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for r in sc.config.on_call:
         blocks = ctx.blocks[r.id]
-        mine: dict[str, dict[int, object]] = defaultdict(dict)
+        mine: dict[str, dict[int, cp_model.IntVar]] = defaultdict(dict)
         for (rid, pid, bi), v in ctx.on_call.items():
             if rid == r.id:
                 mine[pid][bi] = v
@@ -80,13 +97,13 @@ def add_on_call(ctx: ModelContext) -> list[Term]:
                                 if not isinstance(y, int):
                                     m.add(v + y <= 1)
     for people in per_day.values():
-        for _pid, vs in people.items():
-            if len(vs) > 1:
-                m.add(sum(vs) <= 1)  # oncall.one_rota
+        for _pid, held in people.items():
+            if len(held) > 1:
+                m.add(sum(held) <= 1)  # oncall.one_rota
     return terms
 
 
-def on_call_days_expr(ctx: ModelContext, rota_id: str, staff_id: str):  # noqa: ANN201
+def on_call_days_expr(ctx: ModelContext, rota_id: str, staff_id: str) -> Expr:
     """On-call days of a person on a rota in the horizon, as a linear expression."""
     blocks = ctx.blocks[rota_id]
     return sum(

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from rota.domain.models import Request
 from rota.solve.context import ModelContext
 from rota.solve.core import Term
+from rota.solve.core.primitives import Expr
+
+RULES = ("request.denied",)
 
 
-def request_denied_expr(ctx: ModelContext, rq):  # noqa: ANN001, ANN201 - Request
+def request_denied_expr(ctx: ModelContext, rq: Request) -> Expr:
     """1 when the request is denied, as an expression (an int where nothing can change)."""
     h = ctx.horizon
     d = h.day_index(rq.date)

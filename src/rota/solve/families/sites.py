@@ -5,6 +5,8 @@ from __future__ import annotations
 from rota.solve.context import ModelContext
 from rota.solve.core import Term
 
+RULES = ("site.off_base",)
+
 
 def add_off_base(ctx: ModelContext) -> list[Term]:
     w = ctx.scenario.weights.off_base_shift

@@ -2,7 +2,7 @@
 
 Rule ids: rest.min_hours, days.max_consecutive, days.off_per_week, nights.max_consecutive,
 nights.rest_after, hours.avg_weekly, hours.over_contract (hard) and contract.deviation
-(soft). duty.one_per_day is posted where the work-day variables are made (context.py).
+(soft). duty.one_per_day is posted where the work-day variables are made (duties.py).
 """
 
 from __future__ import annotations
@@ -14,8 +14,21 @@ from rota.measures import contract_target_minutes
 from rota.solve.context import LOOKBACK_DAYS, ModelContext
 from rota.solve.core import Term, at_most_in_sets, at_most_in_windows, forbid_together
 
+RULES = (
+    "rest.min_hours",
+    "days.max_consecutive",
+    "days.off_per_week",
+    "nights.max_consecutive",
+    "nights.rest_after",
+    "hours.avg_weekly",
+    "hours.over_contract",
+    "contract.deviation",
+)
 
-def _later_within(h: Horizon, gap_minutes: int, nights_only: bool = False):
+
+def _later_within(
+    h: Horizon, gap_minutes: int, nights_only: bool = False
+) -> dict[int, dict[int, list[int]]]:
     """For each shift instance a: {day: [instances b on a later day starting before
     a.end + gap]}, the successions a rule with that gap forbids."""
     by_start = sorted(h.shifts, key=lambda s: s.start)
@@ -211,4 +224,13 @@ def add_hours(ctx: ModelContext) -> list[Term]:
         if opts:
             _deviation_chord(ctx, p.staff_id, opts, worked, target, dev, g)
         terms.append(Term("contract_deviation_hour", dev, w * 100))
+    return terms
+
+
+def add_working_time(ctx: ModelContext) -> list[Term]:
+    """Every working-time rule of the family, in one call."""
+    terms: list[Term] = []
+    for add in (add_rest, add_consecutive_days, add_days_off, add_consecutive_nights,
+                add_rest_after_nights, add_hours):  # fmt: skip
+        terms += add(ctx)
     return terms

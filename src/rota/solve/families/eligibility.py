@@ -1,17 +1,36 @@
-"""Who may work which shift instance where: the solver's precomputed eligibility.
+"""Who may work which shift instance where, and hold which on-call block: the domain.
 
 The model is small because the horizon is concrete: a variable exists only for a
-(person, shift instance, site) that no rule forbids on its own. This encodes, for the
-solver, the rules duty.max_shift_hours, eligibility.* and the part of rest.min_hours
-that history alone decides; the checker judges the same rules independently.
+(person, shift instance, site) that no rule forbids on its own, and for a (rota,
+person, whole block) the person may hold. This family decides that domain before any
+variable is made (`add_eligibility`); the duties and on-call families make the
+variables from it. Its rules: eligibility.not_rostered, eligibility.absence,
+eligibility.restricted, eligibility.officer_safety, eligibility.site. The domain also
+carries what a single duty decides for other families' rules (duty.max_shift_hours,
+rest.min_hours against the history, oncall.eligibility, oncall.absence,
+oncall.back_to_back and oncall.no_nights against the history), each marked where it
+is applied. The checker judges the same rules independently (check/families/).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rota.horizon import Horizon, ShiftInstance, duty_is_night
-from rota.measures import fit_for_site, is_absent
+from rota.measures import fit_for_site, is_absent, on_call_blocks, on_call_pool
+
+if TYPE_CHECKING:
+    from rota.solve.context import ModelContext
+    from rota.solve.core import Term
+
+RULES = (
+    "eligibility.not_rostered",
+    "eligibility.absence",
+    "eligibility.restricted",
+    "eligibility.officer_safety",
+    "eligibility.site",
+)
 
 
 @dataclass(frozen=True)
@@ -67,11 +86,12 @@ def eligible_options(
         out[p.staff_id] = opts
         if p.contract_hours_per_week <= 0:
             continue  # eligibility.not_rostered
-        allowed = set(sc.allowed_sites(p.staff_id))
+        allowed = set(sc.allowed_sites(p.staff_id))  # eligibility.site
         earliest = last_end.get(p.staff_id, -(10**9)) + rest
         for day in range(h.n_days):
             if is_absent(h, p.staff_id, day):
                 continue  # eligibility.absence
+            # eligibility.restricted and eligibility.officer_safety (operational sites)
             fit = {s: fit_for_site(h, p.staff_id, s, day) for s in allowed}
             for inst in h.shifts_by_day[day]:
                 if inst.paid_minutes > max_paid or inst.start < earliest:
@@ -106,8 +126,6 @@ def on_call_day_free(h: Horizon, staff_id: str, day: int) -> bool:
 
 def eligible_blocks(h: Horizon, history: list[HistoryShift]) -> dict[str, dict[int, list[str]]]:
     """For each rota, block index -> staff who may hold that whole block."""
-    from rota.measures import on_call_blocks, on_call_pool
-
     sc = h.scenario
     hist_oc = history_on_call(h)
     out: dict[str, dict[int, list[str]]] = {}
@@ -124,16 +142,16 @@ def eligible_blocks(h: Horizon, history: list[HistoryShift]) -> dict[str, dict[i
                 for dd in range(first - r.block_days, first):
                     prev |= hist_oc.get((r.id, dd), set())
             ok = []
-            for pid in pool:
+            for pid in pool:  # oncall.eligibility: units and ranks
                 if pid in prev:
-                    continue
-                if not all(
+                    continue  # oncall.back_to_back against the history
+                if not all(  # oncall.eligibility (accreditations), oncall.absence
                     all(sc.holds(pid, acc, h.date_of(d)) for acc in r.accreditations)
                     and on_call_day_free(h, pid, d)
                     for d in days
                 ):
                     continue
-                if r.no_night_shifts and any(
+                if r.no_night_shifts and any(  # oncall.no_nights against the history
                     hs.staff_id == pid and hs.night and hs.end > lo and hs.start < hi
                     for hs in history
                 ):
@@ -142,3 +160,11 @@ def eligible_blocks(h: Horizon, history: list[HistoryShift]) -> dict[str, dict[i
             per_block[bi] = ok
         out[r.id] = per_block
     return out
+
+
+def add_eligibility(ctx: ModelContext) -> list[Term]:
+    """Decide the model's domain: the options each person may work, the blocks each may
+    hold. Nothing is posted: what these rules forbid never becomes a variable."""
+    ctx.eligible = eligible_options(ctx.horizon, ctx.history)
+    ctx.holders = eligible_blocks(ctx.horizon, ctx.history)
+    return []
