@@ -21,11 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from rota.app import fairness_summary  # noqa: E402
 from rota.check import check  # noqa: E402
 from rota.horizon import build_horizon  # noqa: E402
 from rota.io.load import load_scenario  # noqa: E402
 from rota.solve.run import solve  # noqa: E402
+from rota.summary import fairness_summary  # noqa: E402
 
 
 def run(

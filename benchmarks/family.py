@@ -31,10 +31,10 @@ from benchmarks.months import FAMILY, Month, write_month  # noqa: E402
 
 def judge(folder: Path, month: str, roster: Path) -> dict:
     """The checker's figures for a roster of the month."""
-    from rota.app import fairness_summary
     from rota.check import check
     from rota.horizon import build_horizon
     from rota.io.load import load_roster, load_scenario
+    from rota.summary import fairness_summary
 
     h = build_horizon(load_scenario(folder), month)
     duties, _ = load_roster(roster, str(roster))
@@ -77,8 +77,20 @@ def run_rota(folder: Path, m: Month, limit: float, workers: int, effort: float |
 
 def run_peer(folder: Path, m: Month, limit: float, workers: int, out: Path) -> dict:
     roster = out / f"{m.name}-peer.csv"
-    cmd = [sys.executable, "-m", "benchmarks.peer", str(folder), "--month", m.month,
-           "--time-limit", str(limit), "--workers", str(workers), "--out", str(roster)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "benchmarks.peer",
+        str(folder),
+        "--month",
+        m.month,
+        "--time-limit",
+        str(limit),
+        "--workers",
+        str(workers),
+        "--out",
+        str(roster),
+    ]
     t0 = time.monotonic()
     p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     wall = time.monotonic() - t0
@@ -97,9 +109,11 @@ def _u(row: dict) -> str:
 
 def table(rows: list[dict]) -> str:
     """The markdown table of benchmarks/README.md."""
-    head = ("| month | staff | rota | peer | rota / peer | uncovered rota (off/sup/skill/oc) "
-            "| uncovered peer | rota's uncovered demand | bound | gap | nights spread "
-            "rota / peer | weekends spread rota / peer | rota s | peer s |")
+    head = (
+        "| month | staff | rota | peer | rota / peer | uncovered rota (off/sup/skill/oc) "
+        "| uncovered peer | rota's uncovered demand | bound | gap | nights spread "
+        "rota / peer | weekends spread rota / peer | rota s | peer s |"
+    )
     out = [head, "|" + "---|" * 14]
     for r in rows:
         a, b = r.get("rota", {}), r.get("peer", {})

@@ -40,7 +40,7 @@ class Month:
         return self.shape.month
 
 
-def _m(name: str, why: str, after: Shape | None = None, **kw) -> Month:  # noqa: ANN003
+def _m(name: str, why: str, after: Shape | None = None, **kw) -> Month:
     return Month(name, Shape(**kw), why, after)
 
 
@@ -57,19 +57,34 @@ FAMILY: tuple[Month, ...] = (
     _m("dec-115", "115 % of the default's officers", staffing=1.15),
     _m("dec-130", "130 % of the default's officers", staffing=1.3),
     _m("dec-lapse", "a quarter of Schedule 7 reviews missed", s7_lapse=0.25),
-    _m("dec-thin-oncall", "three supervisors and three cover officers on call",
-       uc_supervisors=3, uc_cover=3),  # fmt: skip
+    _m(
+        "dec-thin-oncall",
+        "three supervisors and three cover officers on call",
+        uc_supervisors=3,
+        uc_cover=3,
+    ),  # fmt: skip
     _m("oct-80", "clock change, 80 % staffing", month="2026-10", staffing=0.8),
-    _m("apr-leave", "Easter leave (x1.5), 90 % staffing", month="2027-04", leave=1.5,
-       staffing=0.9),  # fmt: skip
+    _m(
+        "apr-leave", "Easter leave (x1.5), 90 % staffing", month="2027-04", leave=1.5, staffing=0.9
+    ),  # fmt: skip
     _m("jun-75", "75 % staffing", month="2027-06", staffing=0.75),
-    _m("jan-after-dec", "January with December as history", month="2027-01",
-       after=Shape(month="2026-12")),  # fmt: skip
-    _m("jan-after-short", "January at 80 % with a short December as history", month="2027-01",
-       staffing=0.8, after=Shape(month="2026-12", staffing=0.8)),  # fmt: skip
+    _m(
+        "jan-after-dec",
+        "January with December as history",
+        month="2027-01",
+        after=Shape(month="2026-12"),
+    ),  # fmt: skip
+    _m(
+        "jan-after-short",
+        "January at 80 % with a short December as history",
+        month="2027-01",
+        staffing=0.8,
+        after=Shape(month="2026-12", staffing=0.8),
+    ),  # fmt: skip
     _m("dec-1.5x", "one and a half times the size", scale=1.5),
-    _m("mar-1.5x", "1.5x, clock change, 90 % staffing", scale=1.5, month="2027-03",
-       staffing=0.9),  # fmt: skip
+    _m(
+        "mar-1.5x", "1.5x, clock change, 90 % staffing", scale=1.5, month="2027-03", staffing=0.9
+    ),  # fmt: skip
     _m("dec-2x", "twice the size", scale=2),
     _m("dec-3x", "three times the size", scale=3),
     _m("oct-3x", "three times the size, clock change", scale=3, month="2026-10"),

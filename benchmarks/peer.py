@@ -33,7 +33,7 @@ from rota.io.load import load_scenario  # noqa: E402
 from rota.io.write import roster_csv  # noqa: E402
 from rota.measures import contract_target_minutes, fit_for_site, on_call_blocks  # noqa: E402
 from rota.roster import sort_duties  # noqa: E402
-from rota.solve.eligibility import (  # noqa: E402
+from rota.solve.families.eligibility import (  # noqa: E402
     eligible_blocks,
     eligible_options,
     history_on_call,
@@ -41,7 +41,7 @@ from rota.solve.eligibility import (  # noqa: E402
 )
 
 
-def build(h):  # noqa: ANN001, ANN201, C901
+def build(h):
     """The model: (model, shift vars {(pid, inst, site): var}, on-call vars, objective)."""
     sc = h.scenario
     rules = sc.rules
@@ -61,7 +61,7 @@ def build(h):  # noqa: ANN001, ANN201, C901
         if hs.night:
             past_nights[hs.staff_id].add(hs.day)
 
-    def on(pid: str, day: int, nights: bool = False):  # noqa: ANN202
+    def on(pid: str, day: int, nights: bool = False):
         """1 if the person works (a night) that day: history as a constant."""
         if day < 0:
             return int(day in (past_nights if nights else past_days)[pid])

@@ -155,7 +155,7 @@ def solve_and_check(folder: Path, month: str, effort: float = 4, **kw):
     return g
 
 
-def check_duties(folder: Path, month: str, duties):  # noqa: ANN001
+def check_duties(folder: Path, month: str, duties):
     h = build_horizon(load_scenario(folder), month)
     return check(h, duties)
 

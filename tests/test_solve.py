@@ -22,7 +22,7 @@ from rota.cli import main
 from rota.horizon import build_horizon
 from rota.io.load import load_scenario
 from rota.solve.construct import first_roster
-from rota.solve.eligibility import history_shifts
+from rota.solve.families.eligibility import history_shifts
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "scenarios" / "eastern-region"
@@ -122,8 +122,8 @@ def test_an_unproven_uncovered_demand_says_its_bound(half):
     far above it the roster is, and both agree with the checker's figures."""
     from dataclasses import replace
 
-    from rota.app import build_summary
     from rota.solve.run import solve
+    from rota.summary import build_summary
 
     sc = load_scenario(half)
     keep = [p for i, p in enumerate(sc.staff) if p.unit == "UC" or i % 5 < 3]
@@ -165,4 +165,3 @@ from = "06:00"
 to = "14:00"
 officers = 1
 """
-

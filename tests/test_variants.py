@@ -162,7 +162,7 @@ def test_removing_people_never_makes_cover_better(tmp_path):
         assert g.report.objective >= base.report.objective - 1e-6
 
 
-def assert_plain_generate_covers(scenario, out) -> None:  # noqa: ANN001
+def assert_plain_generate_covers(scenario, out) -> None:
     """A plain `rota generate` of the (enlarged) scenario leaves no time uncovered."""
     r = CliRunner().invoke(main, ["generate", str(scenario), "--month", "2027-02", "--out",
                                   str(out), *budget(2), "--quiet"])  # fmt: skip

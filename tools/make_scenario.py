@@ -14,8 +14,8 @@ from __future__ import annotations
 import argparse
 import csv
 import random
-from datetime import date, timedelta
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 TOML = """\
@@ -364,9 +364,7 @@ def make(out: Path, scale: float = 1, name: str = "eastern-region",
         ltn_night=3, ltn_night_s7=2, nwi=2, nwi_s7=1, sen_wd=1, sen_we=2, hrw=2, hrw_s7=2,
     )  # fmt: skip
     counts = {k: demand(v) for k, v in counts.items()} | {"uco": 2}
-    (out / "scenario.toml").write_text(
-        TOML.format(scale=f"{scale:g}", name=name, **counts)
-    )
+    (out / "scenario.toml").write_text(TOML.format(scale=f"{scale:g}", name=name, **counts))
 
     staff, accs, absences, requests = [], [], [], []
     used_names: set[str] = set()

@@ -84,7 +84,7 @@ def min_run_length(
     if length <= 1:
         return 0
 
-    def y(i: int):  # noqa: ANN202 - the item, or its complement for runs of 0
+    def y(i: int):
         it = series[i]
         return it if value == 1 else (1 - it)
 

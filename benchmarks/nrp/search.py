@@ -16,6 +16,7 @@ T = TypeVar("T")  # an incumbent: Values, or a roster
 # neighbourhood), or None when it found nothing as good in its time
 Step = tuple[T, int, bool] | None
 
+
 def in_lanes(lane: Callable[[int], None], workers: int) -> None:
     """Run `lane(0)`, `lane(1)`, ... one thread each (a lane's solves use one worker and
     release the interpreter), and wait for all of them."""

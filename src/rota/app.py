@@ -9,13 +9,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rota.check import CheckReport, check, validate_roster
-from rota.check.checker import history_breaches
 from rota.domain.models import Duty
 from rota.domain.scenario import Scenario
 from rota.errors import InputError
-from rota.horizon import Horizon, build_horizon, duty_is_night
+from rota.horizon import Horizon, build_horizon
 from rota.io.load import load_roster, load_scenario
 from rota.io.write import (
     atomic_write,
@@ -25,15 +25,8 @@ from rota.io.write import (
     shortfall_csv,
     write_json,
 )
-from rota.measures import (
-    FAIRNESS_KINDS,
-    contract_target_minutes,
-    fairness_pools,
-    least_spread,
-    like_with_like,
-    most_off_share,
-)
 from rota.roster import Result
+from rota.summary import build_summary
 
 
 @dataclass
@@ -47,133 +40,6 @@ class Generated:
 
 def output_folder(out: Path, scenario: Scenario, month: str) -> Path:
     return Path(out) / scenario.name / month
-
-
-def fairness_summary(h: Horizon, duties: list[Duty]) -> dict:
-    """Per base site and kind: the spread (max - min) of nights, weekend and bank-holiday
-    shifts in full-time shares (rota.measures.fairness_pools), with the raw min and max,
-    the pool's total, the least spread whole shifts summing to that total allow
-    (rota.measures.least_spread), and how far anyone is from their pro-rata share of the
-    total (rota.measures.most_off_share), and the same spread like with like: within the
-    supervisors and within the rest (rota.measures.like_with_like)."""
-    counts: dict[str, dict[str, int]] = {}
-    for d in duties:
-        if d.kind != "shift":
-            continue
-        c = counts.setdefault(d.staff_id, {k: 0 for k in FAIRNESS_KINDS})
-        i = h.day_index(d.date)
-        if duty_is_night(h, d):
-            c["nights"] += 1
-        if h.is_weekend(i):
-            c["weekends"] += 1
-        if h.is_bank_holiday(i):
-            c["bank_holidays"] += 1
-    out: dict = {}
-    for kind in FAIRNESS_KINDS:
-        for site, pool in sorted(fairness_pools(h, kind).items()):
-            scaled = [coef * counts.get(pid, {}).get(kind, 0) / 100 for pid, coef in pool]
-            raw = [counts.get(pid, {}).get(kind, 0) for pid, _ in pool]
-            n = {pid: counts.get(pid, {}).get(kind, 0) for pid, _ in pool}
-            parts = [g for g in like_with_like(h, pool) if len(g) > 1]
-            out.setdefault(site, {})[kind] = {
-                "people": len(pool),
-                "spread": round(max(scaled) - min(scaled), 2) if scaled else 0.0,
-                "min": min(raw) if raw else 0,
-                "max": max(raw) if raw else 0,
-                "total": sum(raw),
-                "most_off_share": round(most_off_share([c for _, c in pool], raw), 2),
-                "least_spread": least_spread([c for _, c in pool], sum(raw)) / 100,
-                # within the supervisors and within the rest: the spread in shares,
-                # and the least whole shifts allow there
-                "like_with_like": max(
-                    (round((max(c * n[p] for p, c in g) - min(c * n[p] for p, c in g)) / 100, 2)
-                     for g in parts), default=0.0),
-                "like_with_like_least": max(
-                    (least_spread([c for _, c in g], sum(n[p] for p, _ in g)) / 100
-                     for g in parts), default=0.0),
-            }
-    out = dict(sorted(out.items()))
-    return out
-
-
-def uncovered_demand_summary(res: Result) -> dict | None:
-    """The weighted cost of the uncovered demand, with what is known of its least: the
-    `proven minimum`, or `at most X above the bound`."""
-    u = res.uncovered_cost
-    if u is None:
-        return None
-    above = round(u.cost - u.bound, 2)
-    return {
-        "cost": u.cost,
-        "bound": u.bound,
-        "proven_minimum": u.proven,
-        "says": "proven minimum" if u.proven else f"at most {above:,.2f} above the bound",
-    }
-
-
-def build_summary(h: Horizon, res: Result, rep: CheckReport | None) -> dict:
-    sc = h.scenario
-    first = res.progress[0].seconds if res.progress else None
-    objective, penalties = res.objective, res.penalties
-    if objective is None and rep is not None:
-        # the run was cut short before the model costed its roster: the checker's costs
-        objective, penalties = rep.objective, dict(sorted(rep.penalties.items()))
-    summary = {
-        "scenario": sc.name,
-        "month": h.label,
-        "status": res.status,
-        "objective": objective,
-        "best_bound": res.best_bound,
-        "gap": res.gap,
-        "wall_seconds": res.wall_seconds,
-        "seed": res.seed,
-        "workers": res.workers,
-        "time_limit_seconds": res.time_limit_seconds,
-        "uncovered": rep.uncovered if rep else None,
-        "penalties": penalties,
-        "inputs": dict(sorted(sc.input_hashes.items())),
-        # additions to the contract
-        "effort": res.effort,
-        "effort_spent": res.effort_spent,
-        "cut_short": res.cut_short,
-        "uncovered_demand": uncovered_demand_summary(res),
-        "first_roster_seconds": first,
-        "inputs_not_met": res.dropped,
-        "history_breaches": [v.line() for v in history_breaches(h)],
-        "build_seconds": res.build_seconds,
-        "model": res.model_stats,
-        "bank_holidays": [d.isoformat() for d in h.days if d in h.bank_holidays],
-        "timezone": sc.config.scenario.timezone,
-        "staff": {
-            p.staff_id: {
-                "rank": p.rank,
-                "unit": p.unit,
-                "base_site": p.base_site,
-                "contract_hours_per_week": p.contract_hours_per_week,
-                "target_hours": round(contract_target_minutes(h, p) / 60, 2),
-            }
-            for p in sc.staff
-        },
-        "duties": {
-            "shifts": sum(1 for d in res.duties if d.kind == "shift"),
-            "on_call_days": sum(1 for d in res.duties if d.kind == "on_call"),
-        },
-    }
-    if rep is not None:
-        summary["check"] = {
-            "hard_violations": len(rep.hard),
-            "objective_recomputed": rep.objective,
-        }
-        summary["requests"] = {
-            "total": rep.requests_total,
-            "granted": rep.requests_total - len(rep.requests_denied),
-            "denied": [
-                {"staff_id": s, "date": d.isoformat(), "request": r, "weight": w, "why": why}
-                for s, d, r, w, why in rep.requests_denied
-            ],
-        }
-        summary["fairness"] = fairness_summary(h, res.duties)
-    return summary
 
 
 def generate(
@@ -210,7 +76,7 @@ def generate(
                 workers=workers, started=t0, **kwargs)  # fmt: skip
     rep = check(h, res.duties) if res.found else None
     summary = build_summary(h, res, rep)
-    if folder is not None and res.found:
+    if folder is not None and rep is not None:
         write_roster_folder(h, res, rep, folder, with_names, summary)
     return Generated(h, res, rep, folder, summary)
 
@@ -255,7 +121,7 @@ def generate_chain(
     *,
     out: Path = Path("outputs"),
     history: Path | None = None,
-    **kwargs,
+    **kwargs: Any,
 ) -> list[Generated]:
     """Plan consecutive months, each with the previous month's roster as its history.
 
@@ -268,7 +134,7 @@ def generate_chain(
     for month in months:
         g = generate(scenario_path, month, out=out, history=hist, started=None, **kwargs)
         results.append(g)
-        if not g.result.found:
+        if g.folder is None or not g.result.found:
             break
         hist = g.folder / "roster.csv"
     return results
@@ -286,3 +152,119 @@ def check_roster(
     duties, _ = load_roster(roster, str(roster))
     validate_roster(h, duties, str(roster))
     return h, check(h, duties), duties
+
+
+def explain_at(
+    scenario_path: Path, month: str, roster: Path, site: str, at: str,
+    history: Path | None = None,
+) -> list[str]:  # fmt: skip
+    """`rota explain`: why a site is short at a moment, as lines to print."""
+    from rota.check.explain import explain_moment, parse_at
+
+    h, rep, duties = check_roster(scenario_path, month, roster, history)
+    if site not in h.scenario.sites:
+        raise InputError("--site", f"unknown site '{site}'")
+    return explain_moment(h, duties, rep, site, parse_at(h, at))
+
+
+def staff_names(folder: Path, scenario: Path | None, with_names: bool) -> dict[str, str]:
+    """Staff names, only when asked: from the scenario, or a roster written with names."""
+    if not with_names:
+        return {}
+    if scenario is not None:
+        return {p.staff_id: p.name for p in load_scenario(scenario).staff}
+    import csv
+
+    with (folder / "roster.csv").open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    if rows and "name" in rows[0]:
+        return {r["staff_id"]: r["name"] for r in rows}
+    raise InputError(
+        "--with-names", "no names to show: give --scenario, or a roster written with --with-names"
+    )
+
+
+def write_report(folder: Path, names: dict[str, str]) -> Path:
+    """report.html of a roster folder, from the folder's own files."""
+    from rota.report.folder import read_folder
+    from rota.report.html import render
+
+    atomic_write(folder / "report.html", render(read_folder(folder), names))
+    return folder / "report.html"
+
+
+@dataclass
+class CapacityRun:
+    """`rota capacity`'s answer: the hires per (site, rank), whether they are proven the
+    fewest, and where the enlarged scenario and its roster were written."""
+
+    hires: dict[tuple[str, str], int]
+    proven: bool
+    report: CheckReport
+    scenario_folder: Path
+    roster_folder: Path
+
+
+def _variant_for_capacity(variants_file: Path, name: str) -> tuple[Scenario, str]:
+    """A variant of a variants file, and its scenario.toml text. The enlarged scenario is
+    written from that text, so variants that change scenario.toml itself (demand,
+    closures, rules, weights) are refused rather than silently lost."""
+    from rota.io.load import scenario_toml_path
+    from rota.variants import apply_variant, load_variants
+
+    folder, variants = load_variants(variants_file)
+    v = next((v for v in variants if v.name == name), None)
+    if v is None:
+        raise InputError(str(variants_file), f"no variant named '{name}'", field="--variant")
+    config_ops = {"add_demand", "remove_demand", "add_closure", "set_rules", "set_weights"}
+    for i, ch in enumerate(v.changes, start=1):
+        if ch.op in config_ops:
+            raise InputError(
+                Path(variants_file).name,
+                f"capacity plans staffing changes only; '{ch.op}' changes scenario.toml",
+                field=f"variant '{name}' changes[{i}].op",
+            )
+    sc = apply_variant(load_scenario(folder), v, Path(variants_file).name)
+    return sc, scenario_toml_path(folder).read_text()
+
+
+def capacity(
+    scenario_path: Path,
+    month: str,
+    *,
+    sites: list[str],
+    per_site: int,
+    out: Path,
+    time_limit: float,
+    effort: float,
+    workers: int,
+    seed: int,
+    force: bool,
+    variant: str | None,
+    started: float,
+) -> CapacityRun:
+    """`rota capacity`: the fewest hires per site, the enlarged scenario written as a
+    scenario folder, and its roster folder beside it."""
+    from rota.io.load import scenario_toml_path
+    from rota.io.write import write_scenario
+    from rota.solve.capacity import plan_capacity
+
+    if variant is None:
+        sc = load_scenario(scenario_path)
+        toml_text = scenario_toml_path(scenario_path).read_text()
+    else:
+        sc, toml_text = _variant_for_capacity(scenario_path, variant)
+    for s in sites:
+        if s not in sc.sites:
+            raise InputError("--site", f"unknown site '{s}'")
+    target = out / f"{sc.name}-capacity"
+    if (target / "scenario").exists() and not force:
+        raise InputError(str(target), "a capacity result is already there (use --force)")
+    cap = plan_capacity(sc, month, sites=sites or None, per_site=per_site, effort=effort,
+                        time_limit=max(3.0, time_limit - (time.monotonic() - started)),
+                        workers=workers, seed=seed)  # fmt: skip
+    write_scenario(cap.scenario, target / "scenario", toml_text, f"{sc.name}-capacity")
+    h = build_horizon(load_scenario(target / "scenario"), month)
+    rep = check(h, cap.result.duties)
+    write_roster_folder(h, cap.result, rep, target / month)
+    return CapacityRun(cap.hires, cap.proven, rep, target / "scenario", target / month)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 FIGURES = ("officer_hours", "supervisor_hours", "skill_hours", "on_call_days",
            "overtime_hours", "nights_spread", "weekends_spread")  # fmt: skip
@@ -61,7 +62,7 @@ def run_one(variants_file: str, name: str | None, month: str, opts: dict) -> dic
     return {"variant": name or "base", **_figures(g)}
 
 
-def compare(variants_file: Path, month: str, *, jobs: int = 1, **opts) -> list[dict]:
+def compare(variants_file: Path, month: str, *, jobs: int = 1, **opts: Any) -> list[dict]:
     """Base first, then every variant, in the file's order. Validates every variant
     before solving any, so a bad change fails fast (exit 2)."""
     from rota.io.load import load_scenario
@@ -128,3 +129,16 @@ def table(rows: list[dict]) -> str:
 
 
 __all__ = ["compare", "comparison_csv", "table"]
+
+
+def compare_variants(
+    variants: Path, month: str, *, out: Path, **kwargs: Any
+) -> tuple[list[dict], Path]:
+    """`rota scenario`: solve a scenario and its variants; write comparison.csv beside the
+    base scenario's roster. Returns the rows and the file written."""
+    from rota.io.write import atomic_write
+
+    rows = compare(variants, month, out=out, **kwargs)
+    folder = Path(rows[0]["folder"]) if rows[0].get("folder") else out
+    atomic_write(folder / "comparison.csv", comparison_csv(rows))
+    return rows, folder / "comparison.csv"

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import holidays as holidays_lib
 import numpy as np
 
-from rota.domain.models import WEEKDAYS, DaySelector, hhmm_minutes
+from rota.domain.models import WEEKDAYS, DaySelector, Duty, hhmm_minutes
 from rota.domain.scenario import Scenario
 from rota.errors import InputError
 
@@ -293,7 +293,7 @@ def night_minutes(start: datetime, end: datetime, tz: ZoneInfo) -> int:
     return total
 
 
-def duty_is_night(h: Horizon, duty) -> bool:  # noqa: ANN001 - a Duty
+def duty_is_night(h: Horizon, duty: Duty) -> bool:
     """A template's own night flag; for an unknown code, >= 3 h within 23:00-06:00."""
     t = h.scenario.templates.get(duty.duty)
     if t is not None:

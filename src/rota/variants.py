@@ -134,7 +134,7 @@ class VariantsFile(BaseModel):
 
 def load_variants(path: Path) -> tuple[Path, list[Variant]]:
     """The scenario folder a variants file names, and its variants."""
-    from rota.io.load import _loc, _message
+    from rota.io.load import error_field, error_text
 
     path = Path(path)
     label = path.name
@@ -155,7 +155,7 @@ def load_variants(path: Path) -> tuple[Path, list[Variant]]:
             name = items[loc[1]].get("name") if loc[1] < len(items) else None
             if name:
                 loc = [f"variant '{name}'", *loc[2:]]
-        raise InputError(label, _message(e), field=_loc(loc)) from None
+        raise InputError(label, error_text(e), field=error_field(loc)) from None
     names = [v.name for v in vf.variant]
     dupes = {n for n in names if names.count(n) > 1}
     if dupes or "base" in names:
@@ -285,7 +285,7 @@ def _model(cls, data: dict, fail, field: str):  # noqa: ANN001, ANN202
     try:
         return cls.model_validate(data)
     except ValidationError as exc:
-        from rota.io.load import _loc, _message
+        from rota.io.load import error_field, error_text
 
         e = exc.errors()[0]
-        raise fail(f"{field}.{_loc(e['loc'])}", _message(e)) from None
+        raise fail(f"{field}.{error_field(e['loc'])}", error_text(e)) from None

@@ -13,7 +13,7 @@ import pytest
 from benchmarks.nrp.master import Master, Priced, dive, generate, paced
 
 
-def pricer(columns: dict[str, list[tuple[frozenset, float]]]):  # noqa: ANN201
+def pricer(columns: dict[str, list[tuple[frozenset, float]]]):
     """Exact pricing over explicit lists: the best column by reduced cost, and its bound."""
 
     def price(block: str, duals: dict, ceiling: float = math.inf) -> Priced:
@@ -155,7 +155,7 @@ def test_dive_paced_to_end_in_time():
     none can be), four blocks are fixed one per pass, each with a column of its own."""
 
     class Counting(Master):
-        def solve(self):  # noqa: ANN202
+        def solve(self):
             if not self.seen or self.seen[-1] != len(self.fixed):
                 self.seen.append(len(self.fixed))
             return super().solve()
@@ -189,13 +189,13 @@ def test_relaxation_not_optimal_is_solved_again_from_scratch():
         def __init__(self, lp, fails: int):
             self.lp, self.fails, self.calls = lp, fails, []
 
-        def Solve(self, *params):  # noqa: N802 (pywraplp's name)
+        def Solve(self, *params):
             self.calls.append(params)
             if len(self.calls) <= self.fails:
                 return pywraplp.Solver.ABNORMAL
             return self.lp.Solve(*params)
 
-        def __getattr__(self, name):  # noqa: ANN204
+        def __getattr__(self, name):
             return getattr(self.lp, name)
 
     rows, columns = problem(random.Random(5))

@@ -21,6 +21,7 @@ def bench(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "benchmarks.nrp", *args], cwd=ROOT,
                           capture_output=True, text=True)  # fmt: skip
 
+
 TINY = """# a tiny instance
 SECTION_HORIZON
 7
@@ -246,7 +247,7 @@ def test_search_adapts_sizes_to_what_steps_prove():
 
     seen: list[float] = []
 
-    def step(_kind, size, inc, obj, _rng, _number):  # noqa: ANN001, ANN202
+    def step(_kind, size, inc, obj, _rng, _number):
         seen.append(size)
         if len(seen) >= 6:
             time.sleep(0.4)  # let the deadline pass
@@ -330,7 +331,7 @@ def test_long_horizons_are_solved_without_a_whole_model(monkeypatch):
 
     whole = build
 
-    def only_some(*args, only=None, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def only_some(*args, only=None, **kwargs):
         assert only, "the whole model was built"
         return whole(*args, only=only, **kwargs)
 
@@ -357,7 +358,7 @@ def test_an_employee_out_of_time_is_retried_with_the_other_encoding(monkeypatch)
     asked: list[tuple[str, str]] = []
     limits: list[float] = []
 
-    def a_fails(inst, who, around, *, runs, **kwargs):  # noqa: ANN001, ANN003, ANN202
+    def a_fails(inst, who, around, *, runs, **kwargs):
         asked.extend((e, runs) for e in who)
         if who == {"A"}:
             limits.append(kwargs["limit"])
@@ -385,7 +386,7 @@ def test_long_horizons_search_neighbourhoods_whatever_their_size(monkeypatch):
 
     searched: list[int] = []
 
-    def spy(inst, m, x, values, objective, **kwargs):  # noqa: ANN001, ANN003, ANN202
+    def spy(inst, m, x, values, objective, **kwargs):
         searched.append(objective)
         return values, objective, 0
 
@@ -447,7 +448,7 @@ def test_the_search_after_the_dive_only_where_pricing_is_exact_and_quick(
     seen = []
     plain = columns.dive
 
-    def spy(*a, **k):  # noqa: ANN202
+    def spy(*a, **k):
         seen.append(k.get("search_until"))
         return plain(*a, **k)
 

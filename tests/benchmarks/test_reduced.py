@@ -20,7 +20,7 @@ from benchmarks.nrp.solver.solve import _values_of_roster
 NRP = Path(__file__).resolve().parents[2] / "benchmarks" / "nrp"
 
 
-def started(name: str):  # noqa: ANN201
+def started(name: str):
     inst = read_instance(NRP / f"{name}.txt")
     now = time.monotonic()
     start = column_start(inst, generate_until=now + 20, dive_until=now + 20, workers=2, seed=0)
@@ -75,7 +75,7 @@ def test_reduced_costs_equal_the_employee_model():
                 for (_e, d, t) in x}  # fmt: skip
         m.minimize(sum(int(cost[d, t]) * v for (_e, d, t), v in x.items()))
 
-        def least(m=m):  # noqa: ANN202
+        def least(m=m):
             solver = cp_model.CpSolver()
             solver.parameters.num_workers = 1
             status = solver.solve(m)

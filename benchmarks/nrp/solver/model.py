@@ -110,7 +110,7 @@ def build(
     for (_e, d), t in others.items():
         covered[d, t] = covered.get((d, t), 0) + 1
 
-    def works(eid: str, d: int, t: str):  # noqa: ANN202
+    def works(eid: str, d: int, t: str):
         v = x.get((eid, d, t))
         return v if v is not None else int(others.get((eid, d)) == t)
 

@@ -181,7 +181,7 @@ def warm() -> None:
     graph.through(np.zeros((7, 1)))
 
 
-def _compiled(through: bool):  # noqa: ANN202
+def _compiled(through: bool):
     """The search, compiled with `through` a constant: the cheapest rosters (False), or
     also the least cost through each (day, shift) (True), keeping every state and each
     move for the way back. One function, two compilations: with `through` an argument

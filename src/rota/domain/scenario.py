@@ -8,6 +8,7 @@ so every later stage can trust its input.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -16,13 +17,17 @@ from rota.domain.models import (
     KNOWN_RANKS,
     Absence,
     Accreditation,
+    Closure,
+    Demand,
     Duty,
     OnCallRota,
     Request,
+    Rules,
     ScenarioConfig,
     ShiftTemplate,
     Site,
     Staff,
+    Weights,
     hhmm_minutes,
 )
 from rota.errors import InputError
@@ -52,11 +57,11 @@ class Scenario:
         return self.config.scenario.name
 
     @property
-    def rules(self):  # noqa: ANN201 - Rules
+    def rules(self) -> Rules:
         return self.config.rules
 
     @property
-    def weights(self):  # noqa: ANN201 - Weights
+    def weights(self) -> Weights:
         return self.config.weights
 
     @cached_property
@@ -131,21 +136,21 @@ class Scenario:
             return InputError(toml, message, field=field)
 
         ranks = set(KNOWN_RANKS) | set(cfg.scenario.ranks)
-        for i, r in enumerate(cfg.scenario.supervisor_ranks):
-            if r not in ranks:
-                raise err(f"scenario.supervisor_ranks[{i}]", f"unknown rank '{r}'")
+        for i, rank in enumerate(cfg.scenario.supervisor_ranks):
+            if rank not in ranks:
+                raise err(f"scenario.supervisor_ranks[{i}]", f"unknown rank '{rank}'")
         try:
             from zoneinfo import ZoneInfo
 
             ZoneInfo(cfg.scenario.timezone)
-        except Exception:  # noqa: BLE001 - any failure means an unknown zone
+        except Exception:
             raise err("scenario.timezone", f"unknown time zone '{cfg.scenario.timezone}'") from None
 
         seen: set[str] = set()
-        for i, s in enumerate(cfg.sites):
-            if s.id in seen:
-                raise err(f"sites[{i + 1}].id", f"duplicate site id '{s.id}'")
-            seen.add(s.id)
+        for i, site in enumerate(cfg.sites):
+            if site.id in seen:
+                raise err(f"sites[{i + 1}].id", f"duplicate site id '{site.id}'")
+            seen.add(site.id)
         slot = cfg.rules.slot_minutes
         seen = set()
         for i, t in enumerate(cfg.shift_templates):
@@ -180,7 +185,9 @@ class Scenario:
             for j, rank in enumerate(r.ranks or []):
                 if rank not in ranks:
                     raise err(f"{where}.ranks[{j + 1}]", f"unknown rank '{rank}'")
-        for kind, items in (("demand", cfg.demand), ("closures", cfg.closures)):
+        spans: tuple[tuple[str, Sequence[Demand | Closure]], ...] = (
+            ("demand", cfg.demand), ("closures", cfg.closures))  # fmt: skip
+        for kind, items in spans:
             for i, d in enumerate(items):
                 where = f"{kind}[{i + 1}]"
                 if d.site not in self.sites:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from rota.domain.models import (
     Absence,
@@ -38,7 +39,7 @@ REQUEST_COLUMNS = ("staff_id", "date", "request", "weight")
 ROSTER_COLUMNS = ("staff_id", "date", "duty", "site", "start", "end", "hours", "kind")
 
 
-def _loc(loc: Iterable[Any]) -> str:
+def error_field(loc: Iterable[Any]) -> str:
     """('sites', 0, 'id') -> 'sites[1].id' (1-based, as a person counts)."""
     out = ""
     for part in loc:
@@ -49,7 +50,7 @@ def _loc(loc: Iterable[Any]) -> str:
     return out
 
 
-def _message(err: dict[str, Any]) -> str:
+def error_text(err: ErrorDetails) -> str:
     kind = err.get("type", "")
     if kind == "missing":
         return "missing"
@@ -88,7 +89,7 @@ def load_config(path: Path) -> tuple[ScenarioConfig, bytes]:
         return ScenarioConfig.model_validate(data), raw
     except ValidationError as exc:
         e = exc.errors()[0]
-        raise InputError(path.name, _message(e), field=_loc(e["loc"]) or None) from None
+        raise InputError(path.name, error_text(e), field=error_field(e["loc"]) or None) from None
 
 
 def read_csv_rows(
@@ -146,8 +147,8 @@ def parse_rows(
             out.append(model.model_validate({**data, "line": line}))
         except ValidationError as exc:
             e = exc.errors()[0]
-            field = _loc(e["loc"]) or None
-            msg = _message(e)
+            field = error_field(e["loc"]) or None
+            msg = error_text(e)
             if field and field in row and msg != "missing":
                 msg = f"'{row[field]}': {msg}"
             raise InputError(label, msg, row=line, field=field) from None
@@ -182,7 +183,12 @@ def load_scenario(path: Path, history: Path | None = None) -> Scenario:
     sources = {"scenario": toml_path.name}
 
     def csv_file(
-        kind: str, rel: str, columns: tuple[str, ...], model: type[M], optional: bool, extra=()
+        kind: str,
+        rel: str,
+        columns: tuple[str, ...],
+        model: type[M],
+        optional: bool,
+        extra: tuple[str, ...] = (),
     ) -> list[M]:
         p = folder / rel
         sources[kind] = rel

@@ -15,8 +15,9 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from rota.check.checker import CheckReport
+from rota.check import CheckReport
 from rota.domain.models import ABSENCE_CODES, Duty
+from rota.domain.scenario import Scenario
 from rota.horizon import Horizon
 from rota.io.load import ROSTER_COLUMNS
 
@@ -143,7 +144,7 @@ def shortfall_csv(rows: list[dict]) -> str:
     return _csv([[r[c] for c in SHORTFALL_COLUMNS] for r in rows], SHORTFALL_COLUMNS)
 
 
-def write_scenario(sc, folder: Path, toml_text: str, name: str) -> None:  # noqa: ANN001
+def write_scenario(sc: Scenario, folder: Path, toml_text: str, name: str) -> None:
     """Write a scenario folder: the given scenario.toml text (renamed) and its CSV files.
 
     Used by `rota capacity` for the enlarged scenario, which a plain `rota generate`
@@ -163,7 +164,7 @@ def write_scenario(sc, folder: Path, toml_text: str, name: str) -> None:  # noqa
     atomic_write(folder / "scenario.toml", text)
     f = sc.config.files
 
-    def val(x) -> str:  # noqa: ANN001
+    def val(x: object) -> str:
         return "" if x is None else x.isoformat() if hasattr(x, "isoformat") else str(x)
 
     staff_rows = [[p.staff_id, p.name, p.rank, p.unit, p.base_site or "",

@@ -53,19 +53,19 @@ def workbook_bytes(rf: RosterFolder, names: dict[str, str] | None = None) -> byt
     ws = wb.create_sheet("Duties")
     ws.append(["staff_id", "date", "duty", "site", "start", "end", "hours", "kind"]
               + (["name"] if names else []))  # fmt: skip
-    for d in rf.duties:
+    for duty in rf.duties:
         ws.append(
             [
-                d.staff_id,
-                d.date.isoformat(),
-                d.duty,
-                d.site,
-                d.start.astimezone(rf.tz).isoformat(),
-                d.end.astimezone(rf.tz).isoformat(),
-                d.hours,
-                d.kind,
+                duty.staff_id,
+                duty.date.isoformat(),
+                duty.duty,
+                duty.site,
+                duty.start.astimezone(rf.tz).isoformat(),
+                duty.end.astimezone(rf.tz).isoformat(),
+                duty.hours,
+                duty.kind,
             ]
-            + ([names.get(d.staff_id, "")] if names else [])
+            + ([names.get(duty.staff_id, "")] if names else [])
         )
     buf = io.BytesIO()
     wb.save(buf)

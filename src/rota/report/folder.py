@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from rota.domain.models import Duty
 from rota.errors import InputError
@@ -34,9 +35,7 @@ class RosterFolder:
         return self.summary.get("staff", {})
 
     @property
-    def tz(self):  # noqa: ANN201
-        from zoneinfo import ZoneInfo
-
+    def tz(self) -> ZoneInfo:
         return ZoneInfo(self.summary.get("timezone", "Europe/London"))
 
     @property
@@ -58,7 +57,7 @@ class RosterFolder:
         for d in self.duties:
             if d.kind == "shift":
                 counts[d.staff_id][d.site] += 1
-        return sorted(p for p, c in counts.items() if max(c, key=c.get) == site)
+        return sorted(p for p, c in counts.items() if max(c, key=lambda s: c[s]) == site)
 
     def cells(self) -> dict[str, dict[str, str]]:
         """staff_id -> ISO day -> grid cell."""
@@ -140,7 +139,7 @@ def person_totals(rf: RosterFolder) -> list[dict]:
     return list(rows.values())
 
 
-def _is_night(start: datetime, end: datetime, tz) -> bool:  # noqa: ANN001
+def _is_night(start: datetime, end: datetime, tz: ZoneInfo) -> bool:
     """At least 3 h within 23:00-06:00 local time (the default night of SPEC 1.1)."""
     from rota.horizon import night_minutes
 

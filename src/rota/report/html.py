@@ -8,7 +8,7 @@ Schedule 7 gaps marked), per-person totals, and the summary with every shortfall
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 from html import escape
 
 from rota.report.folder import RosterFolder, person_totals
@@ -45,7 +45,7 @@ def _cls_of(code: str) -> str:
     return "shift"
 
 
-def _day_class(rf: RosterFolder, day) -> str:  # noqa: ANN001
+def _day_class(rf: RosterFolder, day: date) -> str:
     if day in rf.bank_holidays:
         return "bh"
     return "we" if day.weekday() >= 5 else ""
