@@ -31,7 +31,8 @@ browser:
 	    else echo "chromium not installed: the report browser test will be skipped"; fi; }
 
 test: $(DEV) browser
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 demo: $(PRODUCT)
@@ -40,8 +41,9 @@ demo: $(PRODUCT)
 		--roster outputs/eastern-region/2026-12/roster.csv
 
 lint: $(DEV)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
+	$(BIN)/mypy
 
 bench: $(DEV)
 	$(BIN)/python benchmarks/bench_default.py --workers 2
