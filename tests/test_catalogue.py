@@ -103,7 +103,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Horizon:
     folder = make_scenario(
         tmp_path_factory.mktemp("catalogue") / "world",
         sites=SITES, templates=TEMPLATES, demand=DEMAND, extra=_rota("SUP") + _rota("COV"),
-        rules="home_site_only = true", staff=staff, accreditations=accs,
+        rules="home_site_only = true\nmax_weekends_worked = 2", staff=staff, accreditations=accs,
         absences=[["P4", "2027-01-04", "2027-01-04", "annual_leave", ""],
                   ["P5", "2027-01-05", "2027-01-05", "restricted", ""],
                   ["S4", "2027-01-13", "2027-01-13", "annual_leave", ""]],
@@ -159,6 +159,7 @@ BREAKERS = {
     "nights.rest_after": lambda h: [shift(h, "P1", 4, "N"), shift(h, "P1", 6, "L")],
     "hours.avg_weekly": lambda h: [shift(h, "P9", d, "E") for d in range(1, 29)],
     "hours.over_contract": lambda h: [shift(h, "P1", d, "E") for d in range(1, 26)],
+    "weekends.max_worked": lambda h: [shift(h, "P1", d, "E") for d in (2, 9, 16)],
     "cover.officers": lambda h: [],
     "cover.supervisors": lambda h: [shift(h, "P2", 4, "E")],
     "cover.skill": lambda h: [shift(h, "P1", 4, "E")],

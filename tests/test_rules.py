@@ -144,6 +144,32 @@ def test_over_contract_cap(tmp_scenario, cap, lost):
     assert uncovered(g) == lost
 
 
+def test_weekends_worked_capped_in_a_window(tmp_scenario):
+    """At most 1 weekend worked in any 2 in a row. February 2027's weekends are 6-7,
+    13-14, 20-21 and 27-28 Feb: no two neighbours, so at most 2 of the 4 weekends, 2 x 2
+    days x 8 h = 32 h of the 64 h weekend demand; the other 32 h are uncovered, and the
+    20 weekdays (160 h) are all covered."""
+    g = one(tmp_scenario, rules=rules(max_weekends_worked=1, weekends_window_weeks=2))
+    assert uncovered(g) == 32
+    weekends = sorted({(d.date.day + 1) // 7 for d in g.result.duties if d.date.weekday() >= 5})
+    assert len(weekends) == 2 and weekends[1] - weekends[0] >= 2
+
+
+def test_weekends_worked_counts_the_history(tmp_scenario):
+    """January 2027 starts on a Friday; with Saturday 26 and Sunday 27 December worked
+    (history) and at most 1 weekend in any 2, the weekend of 2-3 Jan cannot be worked:
+    16 h uncovered then, and the rest of the month as in the window rule alone."""
+    g = one(
+        tmp_scenario, month="2027-01",
+        rules=rules(max_weekends_worked=1, weekends_window_weeks=2),
+        history=[["P1", "2026-12-26", "D", "A", "2026-12-26T08:00:00+00:00",
+                  "2026-12-26T16:00:00+00:00", "8.00", "shift"]],
+    )  # fmt: skip
+    worked = {d.date.day for d in g.result.duties}
+    assert not {2, 3} & worked
+    assert [v.line() for v in g.report.hard] == []
+
+
 def test_absence_blocks_duties(tmp_scenario):
     """Annual leave 8-14 Feb: those 7 days are uncovered, 56 h; nothing is rostered
     on them."""

@@ -59,7 +59,7 @@ def generate(
     write: bool = True,
     scenario: Scenario | None = None,
 ) -> Generated:
-    """Load, solve, check and write one month (SPEC 4). Raises InputError for bad input.
+    """Load, solve, check and write one month (the roster folder). Raises InputError for bad input.
     `effort` (work units; None: the default) decides the roster, `time_limit` caps it."""
     from rota.solve.run import solve  # the solver is loaded only when solving
 
@@ -85,7 +85,7 @@ def write_roster_folder(
     h: Horizon, res: Result, rep: CheckReport, folder: Path, with_names: bool = False,
     summary: dict | None = None,
 ) -> None:  # fmt: skip
-    """Write every file of a roster folder (SPEC 4, plus shortfall.csv)."""
+    """Write every file of a roster folder (and shortfall.csv)."""
     from rota.check.explain import shortfall_rows
 
     atomic_write(folder / "roster.csv", roster_csv(h, res.duties, with_names))

@@ -1,4 +1,4 @@
-"""The month made concrete (SPEC 2): days, bank holidays, shift instances and demand slots.
+"""The month made concrete (the horizon): days, bank holidays, shift instances and demand slots.
 
 Times are real: every instant is held as whole minutes after the horizon's start
 (00:00 local on the first day, converted to UTC), so durations across a clock change
@@ -137,7 +137,7 @@ class Horizon:
         return self.date_of(index) in self.bank_holidays
 
     def matches(self, selector: DaySelector, index: int) -> bool:
-        """SPEC 1.4: does the day selector select day `index`?"""
+        """Day selectors: does the day selector select day `index`?"""
         d = self.date_of(index)
         if selector == "all":
             return True
@@ -190,7 +190,7 @@ def _bank_holidays(spec: str, years: list[int]) -> frozenset[date]:
 
 
 def build_horizon(scenario: Scenario, month: str) -> Horizon:
-    """Expand a scenario over a calendar month (SPEC 2)."""
+    """Expand a scenario over a calendar month (the horizon)."""
     year, mon = parse_month(month)
     cfg = scenario.config
     tz = ZoneInfo(cfg.scenario.timezone)
@@ -254,7 +254,7 @@ def build_horizon(scenario: Scenario, month: str) -> Horizon:
             a, b = window(d, dm.from_, dm.to)
             if a >= b:
                 continue
-            # several entries at one instant: each count is the maximum of theirs (SPEC 1.4)
+            # several entries at one instant: each count is the maximum of theirs
             np.maximum(sd.officers[a:b], dm.officers, out=sd.officers[a:b])
             np.maximum(sd.supervisors[a:b], dm.supervisors, out=sd.supervisors[a:b])
             for k, v in dm.skills.items():

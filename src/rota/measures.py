@@ -20,13 +20,13 @@ FAIRNESS_KINDS = ("nights", "weekends", "bank_holidays")
 
 
 def fairness_weights(w: Weights) -> dict[str, int]:
-    """SPEC 1.1: the weight of each fairness kind's spread, in FAIRNESS_KINDS order."""
+    """scenario.toml: the weight of each fairness kind's spread, in FAIRNESS_KINDS order."""
     return {"nights": w.fairness_nights, "weekends": w.fairness_weekends,
             "bank_holidays": w.fairness_bank_holidays}  # fmt: skip
 
 
 def is_absent(h: Horizon, staff_id: str, day: int) -> bool:
-    """A day of absence (SPEC 1.3): `restricted` is not absence."""
+    """A day of absence (the scenario format): `restricted` is not absence."""
     a = h.scenario.absence_on(staff_id, h.date_of(day))
     return a is not None and a.kind != "restricted"
 
@@ -68,14 +68,14 @@ def scale_of(h: Horizon) -> Scale:
 
 
 def contract_target_minutes(h: Horizon, p: Staff) -> int:
-    """SPEC 1.3: contract_hours_per_week / 7 x days with no absence, to the grain."""
+    """The scenario format: contract_hours_per_week / 7 x days with no absence, to the grain."""
     g = grain_minutes(h)
     exact = p.contract_hours_per_week * 60 * available_days(h, p.staff_id) / 7
     return int(round(exact / g)) * g
 
 
 def fit_for_site(h: Horizon, staff_id: str, site: str, day: int) -> bool:
-    """SPEC 1.5: at an operational site, valid officer_safety and not restricted."""
+    """The cover measure: at an operational site, valid officer_safety and not restricted."""
     sc = h.scenario
     if not sc.sites[site].operational:
         return True
@@ -83,6 +83,26 @@ def fit_for_site(h: Horizon, staff_id: str, site: str, day: int) -> bool:
     if a is not None and a.kind == "restricted":
         return False
     return sc.holds(staff_id, "officer_safety", h.date_of(day))
+
+
+def weekend_of(h: Horizon, day: int) -> int | None:
+    """The weekend a day index belongs to (the number of its Monday-Sunday week, week 0
+    holding the month's first day; negative before it), or None on a weekday. Days
+    before the month (the history's) count too."""
+    first = h.date_of(0).weekday()
+    if (day + first) % 7 < 5:
+        return None
+    return (day + first) // 7
+
+
+def weekend_windows(h: Horizon) -> list[list[int]]:
+    """weekends.max_worked: every run of weekends_window_weeks consecutive weekends that
+    holds a weekend day of the month, as weekend numbers (weekend_of), in order."""
+    n = h.scenario.rules.weekends_window_weeks
+    month = sorted({w for d in range(h.n_days) if (w := weekend_of(h, d)) is not None})
+    if not month:
+        return []
+    return [list(range(a, a + n)) for a in range(month[0] - n + 1, month[-1] + 1)]
 
 
 def kind_days(h: Horizon, kind: str) -> list[int]:

@@ -82,5 +82,5 @@ class Result:
 
 
 def sort_duties(duties: list[Duty]) -> list[Duty]:
-    """SPEC 3: rows sorted by date, site, start, staff_id."""
+    """The roster format: rows sorted by date, site, start, staff_id."""
     return sorted(duties, key=lambda d: (d.date, d.site, d.start, d.staff_id, d.duty))

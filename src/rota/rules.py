@@ -24,22 +24,22 @@ class Rule:
 CATALOGUE: tuple[Rule, ...] = (
     # ---- duties and eligibility
     Rule("duty.one_per_day", "At most one shift starts per person per day.",
-         "SPEC 4 (grid.csv holds one duty per person per day)"),
+         "the roster format (grid.csv holds one duty per person per day)"),
     Rule("duty.template", "A shift matches a shift template valid on that day at that site, "
-         "with the template's start and end.", "SPEC 1.1 [[shift_templates]]"),
+         "with the template's start and end.", "scenario.toml [[shift_templates]]"),
     Rule("duty.max_shift_hours", "No shift is longer than the maximum paid hours.",
          "PFEW shift-pattern guidance (12 h not recommended)", param="rules.max_shift_hours"),
     Rule("eligibility.not_rostered", "People with 0 contracted hours get no shifts.",
-         "SPEC 1.2 contract_hours_per_week"),
+         "staff.csv contract_hours_per_week"),
     Rule("eligibility.absence", "No duty starts on a day of leave, sickness, training, court "
-         "or other absence.", "SPEC 1.3 absences.csv"),
+         "or other absence.", "absences.csv"),
     Rule("eligibility.restricted", "People on restricted duties work only at non-operational "
-         "sites.", "SPEC 1.3 absences.csv (restricted)"),
+         "sites.", "absences.csv (restricted)"),
     Rule("eligibility.officer_safety", "Operational posts need a valid officer_safety "
          "accreditation on the day the shift starts.",
-         "SPEC 1.1 sites.operational; force policy (annual officer safety refresher)"),
+         "scenario.toml [[sites]] operational; force policy (annual officer safety refresher)"),
     Rule("eligibility.site", "With home_site_only, people work only at their base site or "
-         "their sites_allowed.", "SPEC 1.1", param="rules.home_site_only"),
+         "their sites_allowed.", "scenario.toml [rules]", param="rules.home_site_only"),
     # ---- working time
     Rule("rest.min_hours", "At least the minimum rest between the end of one shift and the "
          "start of the next.", "WTR 1998 reg 10 (11 h daily rest); PR 2003 Annex E",
@@ -60,50 +60,56 @@ CATALOGUE: tuple[Rule, ...] = (
     Rule("hours.avg_weekly", "Paid hours over the horizon average at most the weekly maximum.",
          "WTR 1998 reg 4 (48 h average week)", param="rules.max_avg_weekly_hours"),
     Rule("hours.over_contract", "Rostered hours exceed the contracted target by at most the "
-         "cap.", "SPEC 1.1; PR 2003 Annex G (overtime)", param="rules.max_over_contract_hours"),
+         "cap.", "scenario.toml [rules]; PR 2003 Annex G (overtime)",
+         param="rules.max_over_contract_hours"),
+    Rule("weekends.max_worked", "With max_weekends_worked set, nobody works more weekends "
+         "than that in any weekends_window_weeks consecutive weekends (a weekend is worked "
+         "when a shift starts on its Saturday or Sunday; the history's weekends count).",
+         "force rostering policy (an optional cap, off unless set)",
+         param="rules.max_weekends_worked"),
     # ---- cover (soft: shortfall is uncovered time, never infeasible)
     Rule("cover.officers", "Enough officers fit for operational duty on duty at the site.",
-         "SPEC 1.1 [[demand]] officers", hard=False),
+         "scenario.toml [[demand]] officers", hard=False),
     Rule("cover.supervisors", "Enough supervisors (supervisor ranks or a valid "
          "acting_sergeant) on duty at the site.",
-         "SPEC 1.1 [[demand]] supervisors; TA 2000 Sch 8 para 20K", hard=False),
+         "scenario.toml [[demand]] supervisors; TA 2000 Sch 8 para 20K", hard=False),
     Rule("cover.skill", "Enough people holding the accreditation valid on the day.",
-         "SPEC 1.1 [[demand]] skills; Schedule 7 Code of Practice para 4 (only accredited "
+         "scenario.toml [[demand]] skills; Schedule 7 Code of Practice para 4 (only accredited "
          "examining officers)", hard=False),
     Rule("supervision.whenever_staffed", "Whenever anyone is on duty at an operational site, "
          "a supervisor is on duty too (at the site, or in the region).",
-         "TA 2000 Sch 8 para 20K (reviews by an officer of higher rank); SPEC 1.1",
+         "TA 2000 Sch 8 para 20K (reviews by an officer of higher rank); scenario.toml [rules]",
          hard=False, param="rules.supervisor_whenever_staffed"),
     # ---- on call
     Rule("oncall.eligibility", "On-call holders belong to the rota's units and ranks and "
-         "hold its accreditations on every day of the block.", "SPEC 1.1 [[on_call]]; "
+         "hold its accreditations on every day of the block.", "scenario.toml [[on_call]]; "
          "APP undercover policing (work only while accredited)"),
     Rule("oncall.absence", "No on-call day overlaps an absence of its holder.",
-         "SPEC 1.3 absences.csv"),
+         "absences.csv"),
     Rule("oncall.block", "On-call days come in whole blocks starting on block_start, held by "
-         "the same people for the whole block.", "SPEC 1.1 [[on_call]] block_days"),
+         "the same people for the whole block.", "scenario.toml [[on_call]] block_days"),
     Rule("oncall.per_day", "No more holders per on-call day than per_day.",
-         "SPEC 1.1 [[on_call]] per_day"),
+         "scenario.toml [[on_call]] per_day"),
     Rule("oncall.max_blocks", "Nobody holds more blocks than the maximum in the horizon.",
-         "SPEC 1.1 [[on_call]] max_blocks_per_person"),
+         "scenario.toml [[on_call]] max_blocks_per_person"),
     Rule("oncall.back_to_back", "Nobody holds two consecutive blocks.",
-         "SPEC 1.1 [[on_call]] no_back_to_back"),
+         "scenario.toml [[on_call]] no_back_to_back"),
     Rule("oncall.no_nights", "Nobody works a night shift while on call.",
-         "SPEC 1.1 [[on_call]] no_night_shifts"),
-    Rule("oncall.one_rota", "Nobody is on two on-call rotas at once.", "SPEC 1.1 [[on_call]]"),
+         "scenario.toml [[on_call]] no_night_shifts"),
+    Rule("oncall.one_rota", "Nobody is on two on-call rotas at once.", "scenario.toml [[on_call]]"),
     Rule("oncall.continue", "A block running at the start of the horizon is continued by "
-         "the same holders while they remain eligible.", "SPEC 2 (history)"),
+         "the same holders while they remain eligible.", "history.csv"),
     Rule("oncall.cover", "Every on-call day has per_day holders.", "RIPA 2000 s29(5) (a "
          "cover officer and a supervisor at all times)", hard=False),
     # ---- soft costs
     Rule("contract.deviation", "Rostered hours close to the contracted target.",
          "PR 2003 Annex E (normal 40 h week)", hard=False),
-    Rule("site.off_base", "Shifts at the base site preferred.", "SPEC 1.1 weights",
+    Rule("site.off_base", "Shifts at the base site preferred.", "scenario.toml [weights]",
          hard=False),
-    Rule("request.denied", "Staff requests granted where possible.", "SPEC 1.3 requests.csv",
+    Rule("request.denied", "Staff requests granted where possible.", "requests.csv",
          hard=False),
     Rule("fairness.spread", "Nights, weekends, bank holidays and on-call days shared evenly.",
-         "SPEC 1.1 weights", hard=False),
+         "scenario.toml [weights]", hard=False),
 )  # fmt: skip
 
 RULES: dict[str, Rule] = {r.id: r for r in CATALOGUE}

@@ -1,4 +1,4 @@
-"""Pydantic models of a scenario (SPEC section 1): frozen, validated, no solver and no I/O.
+"""Pydantic models of a scenario (the scenario format): frozen, validated, no solver and no I/O.
 
 Each model validates what can be judged from its own fields; cross-record checks
 (unknown site, duplicate id, ...) run in :class:`rota.domain.scenario.Scenario`.
@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_SELECTOR_WORDS = ("all", "weekdays", "weekends", "bank_holidays")
 ABSENCE_KINDS = ("annual_leave", "sickness", "training", "court", "restricted", "other")
-# grid.csv codes for absences (SPEC 4); `other` gets OT (an addition to the contract).
+# grid.csv codes for absences (the roster folder); `other` gets OT (an addition to the contract).
 ABSENCE_CODES = {
     "annual_leave": "AL",
     "sickness": "SK",
@@ -56,7 +56,7 @@ DaySelector = str | list[str]
 
 
 def check_day_selector(value: DaySelector) -> DaySelector:
-    """A day selector (SPEC 1.4): one word, or a list of weekday names."""
+    """A day selector (the scenario format): one word, or a list of weekday names."""
     if isinstance(value, str):
         if value not in DAY_SELECTOR_WORDS:
             raise ValueError(
@@ -143,7 +143,7 @@ class ShiftTemplate(Frozen):
 
     @property
     def is_night(self) -> bool:
-        """SPEC: default night = at least 3 h of the shift fall within 23:00-06:00."""
+        """The default night = at least 3 h of the shift fall within 23:00-06:00."""
         if self.night is not None:
             return self.night
         s = hhmm_minutes(self.start)
@@ -199,6 +199,8 @@ class Rules(Frozen):
     max_shift_hours: float = Field(default=12, gt=0)
     max_over_contract_hours: float = Field(default=16, ge=0)
     home_site_only: bool = False
+    max_weekends_worked: int | None = Field(default=None, ge=0)  # None: no cap
+    weekends_window_weeks: int = Field(default=4, ge=1, le=13)
     supervisor_whenever_staffed: bool = True
 
     @field_validator("slot_minutes")
@@ -337,7 +339,7 @@ class Request(Frozen):
 
 
 class Duty(Frozen):
-    """One row of a roster export (SPEC 3): a shift or an on-call day."""
+    """One row of a roster export (the roster format): a shift or an on-call day."""
 
     staff_id: str
     date: date

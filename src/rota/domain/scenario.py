@@ -35,7 +35,7 @@ from rota.errors import InputError
 
 @dataclass(frozen=True)
 class Scenario:
-    """A scenario folder, loaded and cross-checked (SPEC 1)."""
+    """A scenario folder, loaded and cross-checked (the scenario format)."""
 
     config: ScenarioConfig
     staff: tuple[Staff, ...]
@@ -95,7 +95,7 @@ class Scenario:
         return out
 
     def holds(self, staff_id: str, accreditation: str, day: date) -> bool:
-        """True when `accreditation` is valid for the person on `day` (SPEC 1.3)."""
+        """True when `accreditation` is valid for the person on `day` (the scenario format)."""
         periods = self.accreditations_by_staff.get(staff_id, {}).get(accreditation, ())
         return any(a.valid_on(day) for a in periods)
 
@@ -110,14 +110,14 @@ class Scenario:
         return found
 
     def is_supervisor(self, staff_id: str, day: date) -> bool:
-        """SPEC 1.5: rank in supervisor_ranks, or a valid `acting_sergeant` on that day."""
+        """The cover measure: rank in supervisor_ranks, or a valid `acting_sergeant` on that day."""
         p = self.people[staff_id]
         return p.rank in self.config.scenario.supervisor_ranks or self.holds(
             staff_id, "acting_sergeant", day
         )
 
     def allowed_sites(self, staff_id: str) -> tuple[str, ...]:
-        """Sites a person may work at: all when home_site_only is false (SPEC 1.1)."""
+        """Sites a person may work at: all when home_site_only is false (the scenario format)."""
         p = self.people[staff_id]
         if not self.rules.home_site_only:
             return tuple(self.sites)

@@ -1,4 +1,4 @@
-"""Loading a scenario folder (SPEC 1) and roster files (SPEC 3) into validated models.
+"""Loading a scenario folder and roster files into validated models.
 
 Every problem a user can cause becomes one :class:`InputError` naming the file, the
 row (spreadsheet numbering: the header is row 1) and the field. Nothing here raises
@@ -61,7 +61,7 @@ def error_text(err: ErrorDetails) -> str:
 
 
 def scenario_toml_path(path: Path) -> Path:
-    """SPEC 1: `rota generate PATH` takes the folder or the scenario.toml inside it."""
+    """The scenario format: `rota generate PATH` takes the folder or the scenario.toml inside it."""
     path = Path(path)
     if path.is_dir():
         path = path / "scenario.toml"
@@ -166,7 +166,7 @@ def sha256(raw: bytes) -> str:
 
 
 def load_roster(path: Path, label: str | None = None) -> tuple[list[Duty], bytes]:
-    """Read a roster export (SPEC 3): roster.csv, history.csv or a hand-edited copy."""
+    """Read a roster export (the roster format): roster.csv, history.csv or a hand-edited copy."""
     path = Path(path)
     label = label or path.name
     rows, raw = read_csv_rows(path, label, ROSTER_COLUMNS)

@@ -1,4 +1,4 @@
-"""Writing a roster folder (SPEC 4): roster.csv, grid.csv, coverage.csv, summary.json.
+"""Writing a roster folder (the roster folder): roster.csv, grid.csv, coverage.csv, summary.json.
 
 Every file is written whole or not at all (a temporary file in the same folder,
 then an atomic rename), readable by its owner only (0600, folders 0700). Staff
@@ -58,7 +58,7 @@ def _csv(rows: list[list], header: list[str]) -> str:
 
 
 def roster_csv(h: Horizon, duties: list[Duty], with_names: bool = False) -> str:
-    """SPEC 3: one row per duty, sorted by date, site, start, staff_id."""
+    """The roster format: one row per duty, sorted by date, site, start, staff_id."""
     people = h.scenario.people
     header = list(ROSTER_COLUMNS) + (["name"] if with_names else [])
     rows = []

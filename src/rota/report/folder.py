@@ -140,7 +140,7 @@ def person_totals(rf: RosterFolder) -> list[dict]:
 
 
 def _is_night(start: datetime, end: datetime, tz: ZoneInfo) -> bool:
-    """At least 3 h within 23:00-06:00 local time (the default night of SPEC 1.1)."""
+    """At least 3 h within 23:00-06:00 local time (the default night of the scenario format)."""
     from rota.horizon import night_minutes
 
     return night_minutes(start, end, tz) >= 180

@@ -22,7 +22,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rota.horizon import Horizon, ShiftInstance
-from rota.measures import contract_target_minutes, fit_for_site, on_call_blocks
+from rota.measures import (
+    contract_target_minutes,
+    fit_for_site,
+    on_call_blocks,
+    weekend_of,
+    weekend_windows,
+)
 from rota.solve.decisions import Decisions, OnCallKey, ShiftKey
 from rota.solve.families.eligibility import (
     HistoryShift,
@@ -66,6 +72,7 @@ class _Builder:
         self.rest_nights = int(rules.rest_after_nights_hours * 60)
         self.max_days = rules.max_consecutive_duty_days
         self.max_nights = rules.max_consecutive_nights
+        self.weekend_windows = weekend_windows(h)
         avg_cap = int(rules.max_avg_weekly_hours * 60 * h.n_days / 7)
         self.people: dict[str, _Person] = {}
         for p in sc.staff:
@@ -99,7 +106,7 @@ class _Builder:
                     self.candidates[idx, site].append(pid)
 
     def counts_as(self, pid: str, site: str, day: int) -> tuple[str, ...]:
-        """The kinds of demand (SPEC 1.5) a person on duty at a site counts towards."""
+        """The kinds of demand (the cover measure) a person on duty at a site counts towards."""
         key = (pid, site, day)
         if key not in self._kinds:
             h = self.h
@@ -140,7 +147,20 @@ class _Builder:
             return False
         if inst.night and any(inst.end > lo and inst.start < hi for lo, hi in q.on_call):
             return False  # oncall.no_nights
-        return True
+        return self.weekend_allowed(q, d)
+
+    def weekend_allowed(self, q: _Person, day: int) -> bool:
+        """weekends.max_worked: a new weekend keeps every window round it within the cap
+        (the walk goes day by day, so each later weekend checks its windows in turn)."""
+        cap = self.h.scenario.rules.max_weekends_worked
+        w = weekend_of(self.h, day)
+        if cap is None or w is None:
+            return True
+        worked = {x for d in q.days if (x := weekend_of(self.h, d)) is not None}
+        if w in worked:
+            return True
+        return all(len(worked & set(window)) < cap
+                   for window in self.weekend_windows if w in window)  # fmt: skip
 
     def take(self, q: _Person, inst: ShiftInstance, site: str) -> None:
         self.shifts.add((q.staff_id, inst.index, site))

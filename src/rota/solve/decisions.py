@@ -25,7 +25,7 @@ class Decisions:
     on_call: frozenset[OnCallKey]
 
     def duties(self, h: Horizon) -> list[Duty]:
-        """The roster's rows (SPEC 3): one per shift, one per person per on-call day."""
+        """The roster's rows (the roster format): one per shift, one per person per on-call day."""
         sc = h.scenario
         out: list[Duty] = []
         for pid, idx, site in self.shifts:

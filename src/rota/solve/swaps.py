@@ -134,7 +134,7 @@ class _Search:
         return out
 
     def _kinds_at(self, pid: str, site: str, day: int) -> tuple:
-        """What a person on duty at a site counts towards (SPEC 1.5)."""
+        """What a person on duty at a site counts towards (the cover measure)."""
         key = (pid, site, day)
         if key not in self._kinds:
             h, sc = self.h, self.sc

@@ -2,7 +2,7 @@
 
 Rule ids: cover.officers, cover.supervisors, cover.skill, supervision.whenever_staffed
 (all soft: what is missing is uncovered time) (solver: solve/families/coverage.py).
-Measured as SPEC 1.5 defines it: a person counts at a site for the slots their shift
+Measured as the scenario format defines it: a person counts at a site for the slots their shift
 covers whole, towards officers if fit for the site, towards supervisors if a
 supervisor that day, towards a skill if it is valid on the day the shift starts.
 """
@@ -79,7 +79,7 @@ def _counts(h: Horizon, shifts: list[PersonShift]) -> dict[str, dict[str, np.nda
 
 
 def measure_cover(h: Horizon, roster: Roster) -> Cover:
-    """SPEC 1.5 on the slot grid: who counts where, and what is uncovered (the
+    """The cover measure on the slot grid: who counts where, and what is uncovered (the
     history's shifts count where they reach into the month)."""
     if "cover" in roster.memo:
         return roster.memo["cover"]  # type: ignore[return-value]

@@ -1,8 +1,9 @@
 """Working time: rest, runs of days and nights, days off each week, hours.
 
 Rule ids: rest.min_hours, days.max_consecutive, days.off_per_week,
-nights.max_consecutive, nights.rest_after, hours.avg_weekly, hours.over_contract, and
-contract.deviation (soft: its cost) (solver: solve/families/working_time.py).
+nights.max_consecutive, nights.rest_after, hours.avg_weekly, hours.over_contract,
+weekends.max_worked, and contract.deviation (soft: its cost) (solver:
+solve/families/working_time.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from rota.check.report import Violation
 from rota.check.roster import PersonShift, Roster
 from rota.domain.models import Staff
 from rota.horizon import Horizon
-from rota.measures import contract_target_minutes
+from rota.measures import contract_target_minutes, weekend_of, weekend_windows
 
 RULES = (
     "rest.min_hours",
@@ -23,6 +24,7 @@ RULES = (
     "nights.rest_after",
     "hours.avg_weekly",
     "hours.over_contract",
+    "weekends.max_worked",
     "contract.deviation",
 )
 
@@ -109,6 +111,35 @@ def person(h: Horizon, p: Staff, mine: list[PersonShift]) -> list[Violation]:
             v(Violation("hours.over_contract", pid, None,
                         f"{worked / 60:g} h against a target of {target / 60:g} h "
                         f"(at most +{rules.max_over_contract_hours:g})"))  # fmt: skip
+    out += _weekends(h, pid, mine)
+    return out
+
+
+def _weekends(h: Horizon, pid: str, mine: list[PersonShift]) -> list[Violation]:
+    """weekends.max_worked: weekends with a shift start, in each window of weekends;
+    named only where a weekend of the month takes part (the history alone is not this
+    roster's to mend)."""
+    cap = h.scenario.rules.max_weekends_worked
+    if cap is None:
+        return []
+    worked: dict[int, PersonShift] = {}  # weekend -> its first shift of the month
+    history: set[int] = set()
+    for s in mine:
+        if (w := weekend_of(h, s.day)) is None:
+            continue
+        if s.history:
+            history.add(w)
+        else:
+            worked.setdefault(w, s)
+    out = []
+    for window in weekend_windows(h):
+        count = len((history | set(worked)) & set(window))
+        mine_in = [worked[w] for w in window if w in worked]
+        if count > cap and mine_in:
+            out.append(Violation("weekends.max_worked", pid, h.date_of(mine_in[0].day),
+                                 f"{count} weekends worked in the {len(window)} from "
+                                 f"{h.date_of(window[0] * 7 - h.date_of(0).weekday() + 5)} "
+                                 f"(max {cap})"))  # fmt: skip
     return out
 
 

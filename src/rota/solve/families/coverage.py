@@ -1,7 +1,7 @@
 """Demand cover and supervision as soft cover with slack.
 
 Rule ids: cover.officers, cover.supervisors, cover.skill, supervision.whenever_staffed.
-Cover is measured on the slot grid (SPEC 1.1); consecutive slots during which neither
+Cover is measured on the slot grid (the scenario format); consecutive slots during which neither
 the demand nor the set of shift instances on duty changes form one *segment*, so the
 model has one cover constraint per segment instead of one per slot.
 """

@@ -1,4 +1,4 @@
-"""Staff requests (SPEC 1.3), soft and weighted. Rule id: request.denied."""
+"""Staff requests (the scenario format), soft and weighted. Rule id: request.denied."""
 
 from __future__ import annotations
 

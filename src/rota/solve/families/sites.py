@@ -1,4 +1,4 @@
-"""Shifts away from the base site cost a little (SPEC 1.1 weights). Rule id: site.off_base."""
+"""Shifts away from the base site cost a little ([weights]). Rule id: site.off_base."""
 
 from __future__ import annotations
 

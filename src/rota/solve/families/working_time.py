@@ -1,7 +1,8 @@
 """Working-time rules as constraints: rest, runs of days and nights, weekly days off, hours.
 
 Rule ids: rest.min_hours, days.max_consecutive, days.off_per_week, nights.max_consecutive,
-nights.rest_after, hours.avg_weekly, hours.over_contract (hard) and contract.deviation
+nights.rest_after, hours.avg_weekly, hours.over_contract, weekends.max_worked (hard) and
+contract.deviation
 (soft). duty.one_per_day is posted where the work-day variables are made (duties.py).
 """
 
@@ -10,9 +11,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from rota.horizon import Horizon
-from rota.measures import contract_target_minutes
+from rota.measures import contract_target_minutes, weekend_of, weekend_windows
 from rota.solve.context import LOOKBACK_DAYS, ModelContext
 from rota.solve.core import Term, at_most_in_sets, at_most_in_windows, forbid_together
+from rota.solve.core.primitives import Expr
 
 RULES = (
     "rest.min_hours",
@@ -22,6 +24,7 @@ RULES = (
     "nights.rest_after",
     "hours.avg_weekly",
     "hours.over_contract",
+    "weekends.max_worked",
     "contract.deviation",
 )
 
@@ -227,10 +230,45 @@ def add_hours(ctx: ModelContext) -> list[Term]:
     return terms
 
 
+def add_weekends(ctx: ModelContext) -> list[Term]:
+    """weekends.max_worked: in each window of weekends (measures.weekend_windows), at
+    most max_weekends_worked weekends with a shift start. A weekend of the history is
+    a fact; a weekend of the month is worked when either of its days is (a variable at
+    least each day's work variable)."""
+    h = ctx.horizon
+    cap = ctx.scenario.rules.max_weekends_worked
+    if cap is None:
+        return []
+    windows = weekend_windows(h)
+    m = ctx.model
+    for pid, work in ctx.work.items():
+        worked: dict[int, Expr] = {}
+        for hs in ctx.history_by_person.get(pid, ()):
+            if (w := weekend_of(h, hs.day)) is not None:
+                worked[w] = 1
+        days: dict[int, list[Expr]] = defaultdict(list)
+        for d in range(h.n_days):
+            if (w := weekend_of(h, d)) is not None and not isinstance(work[d], int):
+                days[w].append(work[d])
+        for w, vs in days.items():
+            if w in worked:
+                continue  # worked already (the history's Saturday)
+            if len(vs) == 1:
+                worked[w] = vs[0]
+            else:
+                y = m.new_bool_var(f"weekend[{pid},{w}]")
+                for v in vs:
+                    m.add(y >= v)
+                worked[w] = y
+        at_most_in_sets(m, [[worked.get(w, 0) for w in window] for window in windows],
+                        [cap] * len(windows))  # fmt: skip
+    return []
+
+
 def add_working_time(ctx: ModelContext) -> list[Term]:
     """Every working-time rule of the family, in one call."""
     terms: list[Term] = []
     for add in (add_rest, add_consecutive_days, add_days_off, add_consecutive_nights,
-                add_rest_after_nights, add_hours):  # fmt: skip
+                add_rest_after_nights, add_hours, add_weekends):  # fmt: skip
         terms += add(ctx)
     return terms
