@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rota.app import Generated
 
 FIGURES = ("officer_hours", "supervisor_hours", "skill_hours", "on_call_days",
            "overtime_hours", "nights_spread", "weekends_spread")  # fmt: skip
 
 
-def _figures(g) -> dict:  # noqa: ANN001 - app.Generated
+def _figures(g: Generated) -> dict:
     from rota.measures import contract_target_minutes
 
     h, rep, res = g.horizon, g.report, g.result
@@ -88,23 +91,18 @@ def compare(variants_file: Path, month: str, *, jobs: int = 1, **opts: Any) -> l
 
 
 def comparison_csv(rows: list[dict]) -> str:
-    import csv
-    import io
+    """comparison.csv: a row per variant, its figures, their change from the base, and
+    the uncovered hours of each site and kind."""
+    import pandas as pd
 
-    sites = sorted({k for r in rows for k in r.get("by_site", {})})
-    header = ["variant", "status", "gap", "objective", "staff", *FIGURES,
-              *[f"delta_{k}" for k in FIGURES], *[f"uncovered_{s.replace(':', '_')}_hours"
-                                                  for s in sites], "folder"]  # fmt: skip
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    for r in rows:
-        w.writerow(
-            [r.get(k, "") for k in header[: 5 + 2 * len(FIGURES)]]
-            + [r.get("by_site", {}).get(s, 0.0) for s in sites]
-            + [r.get("folder", "")]
-        )
-    return buf.getvalue()
+    figures = ["variant", "status", "gap", "objective", "staff", *FIGURES,
+               *[f"delta_{k}" for k in FIGURES]]  # fmt: skip
+    table = pd.DataFrame(rows, dtype=object).reindex(columns=figures)  # ints stay ints
+    by_site = pd.DataFrame([r.get("by_site", {}) for r in rows], index=table.index)
+    by_site = by_site.reindex(columns=sorted(by_site.columns)).fillna(0.0)
+    by_site.columns = [f"uncovered_{s.replace(':', '_')}_hours" for s in by_site.columns]
+    folder = pd.Series([r.get("folder", "") for r in rows], index=table.index, name="folder")
+    return pd.concat([table, by_site, folder], axis=1).to_csv(index=False, lineterminator="\n")
 
 
 def table(rows: list[dict]) -> str:

@@ -15,6 +15,8 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pandas as pd
+
 from rota.domain.models import Duty
 from rota.errors import InputError
 from rota.io.load import load_roster
@@ -101,42 +103,38 @@ def read_folder(path: Path) -> RosterFolder:
                         shortfall=_read_csv(path / "shortfall.csv"), days=days)  # fmt: skip
 
 
+TOTALS = ["hours", "shifts", "nights", "weekends", "bank_holidays", "on_call_days"]
+
+
 def person_totals(rf: RosterFolder) -> list[dict]:
     """Per person: hours against target, nights, weekend and bank-holiday shifts,
-    on-call days."""
+    on-call days (everyone in the staff list, and anyone else the roster names)."""
+    staff = pd.DataFrame(
+        [{"staff_id": pid, "base_site": s.get("base_site") or "",
+          "target_hours": s.get("target_hours")} for pid, s in sorted(rf.staff.items())],
+        columns=["staff_id", "base_site", "target_hours"],
+    )  # fmt: skip
     bh = rf.bank_holidays
-    rows: dict[str, dict] = {}
-    for pid, s in sorted(rf.staff.items()):
-        rows[pid] = {
-            "staff_id": pid,
-            "base_site": s.get("base_site") or "",
-            "target_hours": s.get("target_hours"),
-            "hours": 0.0,
-            "shifts": 0,
-            "nights": 0,
-            "weekends": 0,
-            "bank_holidays": 0,
-            "on_call_days": 0,
-        }
+    rows = []
     for d in rf.duties:
-        r = rows.setdefault(d.staff_id, {"staff_id": d.staff_id, "base_site": "",
-                                         "target_hours": None, "hours": 0.0, "shifts": 0,
-                                         "nights": 0, "weekends": 0, "bank_holidays": 0,
-                                         "on_call_days": 0})  # fmt: skip
-        if d.kind == "on_call":
-            r["on_call_days"] += 1
-            continue
-        r["hours"] += d.hours
-        r["shifts"] += 1
-        if _is_night(d.start, d.end, rf.tz):
-            r["nights"] += 1
-        if d.date.weekday() >= 5:
-            r["weekends"] += 1
-        if d.date in bh:
-            r["bank_holidays"] += 1
-    for r in rows.values():
-        r["hours"] = round(r["hours"], 2)
-    return list(rows.values())
+        shift = d.kind == "shift"
+        rows.append({
+            "staff_id": d.staff_id, "hours": d.hours if shift else 0.0, "shifts": int(shift),
+            "nights": int(shift and _is_night(d.start, d.end, rf.tz)),
+            "weekends": int(shift and d.date.weekday() >= 5),
+            "bank_holidays": int(shift and d.date in bh), "on_call_days": int(not shift),
+        })  # fmt: skip
+    duties = pd.DataFrame(rows, columns=["staff_id", *TOTALS])
+    sums = duties.groupby("staff_id", sort=False).sum().reset_index()
+    table = staff.merge(sums, on="staff_id", how="outer", sort=False)
+    table["base_site"] = table["base_site"].fillna("")
+    table["target_hours"] = table["target_hours"].astype(object).where(
+        table["target_hours"].notna(), None)  # fmt: skip
+    table[TOTALS] = table[TOTALS].fillna(0)
+    table["hours"] = table["hours"].astype(float).round(2)
+    counts = TOTALS[1:]
+    table[counts] = table[counts].astype(int)
+    return table.to_dict("records")
 
 
 def _is_night(start: datetime, end: datetime, tz: ZoneInfo) -> bool:
