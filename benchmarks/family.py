@@ -42,12 +42,20 @@ def judge(folder: Path, month: str, roster: Path) -> dict:
     fair = fairness_summary(h, duties)
     spread = {kind: max((v[kind]["spread"] for v in fair.values() if kind in v), default=0.0)
               for kind in ("nights", "weekends")}  # fmt: skip
+    # like with like: within each port's supervisors and within the rest, the widest,
+    # with the least whole shifts allow there
+    like = {kind: max((v[kind]["like_with_like"] for v in fair.values() if kind in v),
+                      default=0.0) for kind in ("nights", "weekends")}  # fmt: skip
+    least = {kind: max((v[kind]["like_with_like_least"] for v in fair.values() if kind in v),
+                       default=0.0) for kind in ("nights", "weekends")}  # fmt: skip
     return {
         "objective": rep.objective,
         "penalties": {k: v for k, v in sorted(rep.penalties.items()) if v},
         "uncovered": rep.uncovered,
         "hard": len(rep.hard),
         "spread": spread,
+        "like_with_like": like,
+        "like_with_like_least": least,
         "staff": len(h.scenario.staff),
         "shifts": sum(1 for d in duties if d.kind == "shift"),
     }
@@ -112,9 +120,10 @@ def table(rows: list[dict]) -> str:
     head = (
         "| month | staff | rota | peer | rota / peer | uncovered rota (off/sup/skill/oc) "
         "| uncovered peer | rota's uncovered demand | bound | gap | nights spread "
-        "rota / peer | weekends spread rota / peer | rota s | peer s |"
+        "rota / peer | weekends spread rota / peer | like with like, nights / weekends "
+        "(rota) | rota s | peer s |"
     )
-    out = [head, "|" + "---|" * 14]
+    out = [head, "|" + "---|" * 15]
     for r in rows:
         a, b = r.get("rota", {}), r.get("peer", {})
         oa, ob = a.get("objective"), b.get("objective")
@@ -126,11 +135,15 @@ def table(rows: list[dict]) -> str:
         sp = lambda row, k: f"{row['spread'][k]:.2f}" if "spread" in row else "-"  # noqa: E731
         hard = lambda row: f" ({row['hard']} hard)" if row.get("hard") else ""  # noqa: E731
         fmt = lambda v: f"{v:,.1f}" if v is not None else "-"  # noqa: E731
+        lk = lambda row, k: (  # noqa: E731
+            f"{row['like_with_like'][k]:.2f}" if "like_with_like" in row else "-"
+        )
         out.append(
             f"| {r['month']} | {a.get('staff', b.get('staff', '-'))} | {fmt(oa)}{hard(a)} "
             f"| {fmt(ob)}{hard(b)} | {ratio} | {_u(a)} | {_u(b)} | {says} | {bound} | {gap} "
             f"| {sp(a, 'nights')} / {sp(b, 'nights')} | {sp(a, 'weekends')} / "
-            f"{sp(b, 'weekends')} | {a.get('wall', '-')} | {b.get('wall', '-')} |"
+            f"{sp(b, 'weekends')} | {lk(a, 'nights')} / {lk(a, 'weekends')} "
+            f"| {a.get('wall', '-')} | {b.get('wall', '-')} |"
         )
     return "\n".join(out)
 

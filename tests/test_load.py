@@ -120,6 +120,21 @@ def test_missing_file_and_bad_month(tmp_path):
     sc = base(tmp_path / "b")
     r = run(["generate", str(sc), "--month", "2027-14"])
     assert r.exit_code == 2 and "--month" in r.output
+    r = run(["generate", str(sc), "--month", "2027-2"])  # not January: a usage error
+    assert r.exit_code == 2 and "'2027-2' is not a month YYYY-MM" in r.output
+
+
+def test_an_unwritable_out_exits_2_before_solving(tmp_path):
+    """A file where the output folder should be: one line naming it, exit 2, and no
+    solve (the effort asked for would take minutes; the run takes none of it)."""
+    sc = base(tmp_path)
+    blocker = tmp_path / "out"
+    blocker.write_text("a file, not a folder")
+    r = run(["generate", str(sc), "--month", "2027-02", "--out", str(blocker),
+             "--effort", "500", "--quiet"])  # fmt: skip
+    assert r.exit_code == 2
+    lines = r.output.strip().splitlines()
+    assert len(lines) == 1 and "cannot write here" in lines[0] and str(blocker) in lines[0]
 
 
 def test_bad_roster_rows(tmp_path):

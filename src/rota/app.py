@@ -23,6 +23,7 @@ from rota.io.write import (
     grid_csv,
     roster_csv,
     shortfall_csv,
+    writable_dir,
     write_json,
 )
 from rota.roster import Result
@@ -71,6 +72,8 @@ def generate(
         raise InputError(
             str(folder / "roster.csv"), "a roster is already there (use --force to replace it)"
         )
+    if folder is not None:
+        writable_dir(folder)  # before the solve, not after it
     kwargs = {"printer": printer} if printer is not None else {}
     res = solve(h, effort=effort, time_limit=time_limit, seed=seed,
                 workers=workers, started=t0, **kwargs)  # fmt: skip
@@ -260,6 +263,7 @@ def capacity(
     target = out / f"{sc.name}-capacity"
     if (target / "scenario").exists() and not force:
         raise InputError(str(target), "a capacity result is already there (use --force)")
+    writable_dir(target)  # before the solves
     cap = plan_capacity(sc, month, sites=sites or None, per_site=per_site, effort=effort,
                         time_limit=max(3.0, time_limit - (time.monotonic() - started)),
                         workers=workers, seed=seed)  # fmt: skip

@@ -26,7 +26,7 @@ def parse_month(text: str) -> tuple[int, int]:
     try:
         y, m = text.split("-")
         year, month = int(y), int(m)
-        if len(y) != 4 or not 1 <= month <= 12:
+        if len(y) != 4 or len(m) != 2 or not 1 <= month <= 12:
             raise ValueError
     except ValueError:
         raise InputError("--month", f"'{text}' is not a month YYYY-MM") from None

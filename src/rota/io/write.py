@@ -18,6 +18,7 @@ from pathlib import Path
 from rota.check import CheckReport
 from rota.domain.models import ABSENCE_CODES, Duty
 from rota.domain.scenario import Scenario
+from rota.errors import InputError
 from rota.horizon import Horizon
 from rota.io.load import ROSTER_COLUMNS
 
@@ -29,6 +30,19 @@ def ensure_dir(path: Path) -> Path:
     """Create a folder (and parents) readable by the owner only."""
     path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
     os.chmod(path, DIR_MODE)
+    return path
+
+
+def writable_dir(path: Path) -> Path:
+    """Create a folder the roster will go to, or say why not (exit 2, before any solve):
+    a file in the way, no permission, a read-only disk."""
+    try:
+        ensure_dir(path)
+        fd, probe = tempfile.mkstemp(prefix=".probe.", dir=path)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise InputError(str(path), f"cannot write here: {exc.strerror or exc}") from None
     return path
 
 
