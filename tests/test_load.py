@@ -124,6 +124,24 @@ def test_missing_file_and_bad_month(tmp_path):
     assert r.exit_code == 2 and "'2027-2' is not a month YYYY-MM" in r.output
 
 
+def test_spreadsheet_exports_that_are_not_utf8_csv(tmp_path):
+    """A staff.csv saved with semicolons, and one saved in Windows-1252 (a name with an
+    accent on row 3): each one line naming the file and the row, exit 2."""
+    sc = base(tmp_path)
+    staff = sc / "staff.csv"
+    text = staff.read_text()
+    staff.write_text(text.replace(",", ";"))
+    r = run(["generate", str(sc), "--month", "2027-02"])
+    assert r.exit_code == 2 and len(r.output.strip().splitlines()) == 1
+    assert "staff.csv" in r.output and "row 1" in r.output and "';'" in r.output
+    lines = text.splitlines()
+    lines[2] = lines[2].replace("Name P2", "Zoë P2")
+    staff.write_bytes(("\n".join(lines) + "\n").encode("cp1252"))
+    r = run(["generate", str(sc), "--month", "2027-02"])
+    assert r.exit_code == 2 and len(r.output.strip().splitlines()) == 1
+    assert "staff.csv" in r.output and "row 3" in r.output and "UTF-8" in r.output
+
+
 def test_an_unwritable_out_exits_2_before_solving(tmp_path):
     """A file where the output folder should be: one line naming it, exit 2, and no
     solve (the effort asked for would take minutes; the run takes none of it)."""

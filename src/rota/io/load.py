@@ -99,8 +99,9 @@ def read_csv_rows(
     raw = _read_bytes(path, label)
     try:
         text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(label, "not UTF-8 text") from None
+    except UnicodeDecodeError as exc:
+        row = raw[: exc.start].count(b"\n") + 1
+        raise InputError(label, "not UTF-8 text (save it as CSV UTF-8)", row=row) from None
     reader = csv.reader(text.splitlines())
     try:
         header = [h.strip() for h in next(reader)]
@@ -108,6 +109,9 @@ def read_csv_rows(
         raise InputError(label, "empty file (a header row is needed)", row=1) from None
     except csv.Error as exc:
         raise InputError(label, f"not CSV: {exc}", row=1) from None
+    if len(header) == 1 and ";" in header[0]:
+        raise InputError(label, "columns are separated by ';' (save it as comma-separated "
+                         "CSV)", row=1)  # fmt: skip
     for col in required:
         if col not in header:
             raise InputError(label, "missing column", row=1, field=col)
