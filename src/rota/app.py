@@ -137,7 +137,7 @@ def generate_chain(
     for month in months:
         g = generate(scenario_path, month, out=out, history=hist, started=None, **kwargs)
         results.append(g)
-        if g.folder is None or not g.result.found:
+        if g.folder is None or not g.result.found or g.result.interrupted:
             break
         hist = g.folder / "roster.csv"
     return results

@@ -1,7 +1,8 @@
 """The command line: parse, call rota.app, print, exit.
 
 Exit codes: 0 done; 1 `check` found a hard-rule violation; 2 bad input or usage (one
-line naming file, row and field); 3 no roster (inputs that contradict each other).
+line naming file, row and field); 3 no roster (inputs that contradict each other);
+130 stopped by Ctrl-C, the best roster so far written.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from rota.app import Generated
 
 EXIT_OK, EXIT_VIOLATION, EXIT_INPUT, EXIT_NO_ROSTER = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # Ctrl-C: the best roster so far was written
 
 F = TypeVar("F", bound=Callable[..., Any])
 PathType = click.Path(path_type=Path)
@@ -111,15 +113,18 @@ def generate(scenario: Path, month: str | None, months: str | None, quiet: bool,
     started = time.monotonic()
     from rota.app import generate as run
     from rota.app import generate_chain, month_range, write_report
+    from rota.solve.core.stop import interruptible
 
     if (month is None) == (months is None):
         _fail(InputError("usage", "give either --month YYYY-MM or --months FIRST..LAST"))
     printer = (lambda line: None) if quiet else None
     try:
-        if month is not None:
-            done = [run(scenario, month, printer=printer, started=started, **opts)]
-        else:
-            done = generate_chain(scenario, month_range(str(months)), printer=printer, **opts)
+        with interruptible():
+            if month is not None:
+                done = [run(scenario, month, printer=printer, started=started, **opts)]
+            else:
+                done = generate_chain(scenario, month_range(str(months)), printer=printer,
+                                      **opts)  # fmt: skip
     except InputError as exc:
         _fail(exc)
     code = EXIT_OK
@@ -151,7 +156,10 @@ def _report_generated(g: Generated, time_limit: float) -> int:
     click.echo(
         "uncovered: " + _uncovered(rep.uncovered) + (f" ({demand['says']})" if demand else "")
     )
-    if res.cut_short:
+    if res.interrupted:
+        click.echo("note: stopped by Ctrl-C; the best roster found so far was written",
+                   err=True)  # fmt: skip
+    elif res.cut_short:
         click.echo(f"note: the time limit ({time_limit:g} s) stopped the solver before "
                    "its effort was spent; a longer limit may give a better roster",
                    err=True)  # fmt: skip
@@ -160,7 +168,7 @@ def _report_generated(g: Generated, time_limit: float) -> int:
         for v in rep.hard[:20]:
             click.echo(f"  {v.line()}", err=True)
         return EXIT_VIOLATION
-    return EXIT_OK
+    return EXIT_INTERRUPTED if res.interrupted else EXIT_OK
 
 
 @main.command()

@@ -55,6 +55,7 @@ class Result:
     effort: float | None = None  # work units asked for
     effort_spent: float | None = None  # work units spent (less when proven sooner)
     cut_short: bool = False  # the wall-clock limit stopped the run before its effort
+    interrupted: bool = False  # the user stopped the run (Ctrl-C); the best roster kept
     uncovered_cost: Uncovered | None = None
     phases: dict[str, float] = field(default_factory=dict)  # wall seconds of each phase
 

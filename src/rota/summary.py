@@ -110,6 +110,7 @@ def build_summary(h: Horizon, res: Result, rep: CheckReport | None) -> dict:
         "effort": res.effort,
         "effort_spent": res.effort_spent,
         "cut_short": res.cut_short,
+        "interrupted": res.interrupted,
         "uncovered_demand": uncovered_demand_summary(res),
         "first_roster_seconds": first,
         "inputs_not_met": res.dropped,

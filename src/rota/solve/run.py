@@ -35,6 +35,7 @@ from rota.solve.construct import first_roster
 from rota.solve.context import ModelContext
 from rota.solve.core import Term
 from rota.solve.core.lns import values_of
+from rota.solve.core.stop import STOP
 from rota.solve.decisions import Decisions
 from rota.solve.families.eligibility import history_shifts
 from rota.solve.improve import Budget, improve
@@ -104,7 +105,8 @@ class _Clock:
         return self.deadline - time.monotonic()
 
     def search_left(self) -> float:
-        return self.left() - self.tail
+        """Seconds the searches have left (none once a stop is requested)."""
+        return 0.0 if STOP.requested() else self.left() - self.tail
 
 
 class _Recorder:
@@ -204,7 +206,7 @@ def _cover(ctx: ModelContext, shortfalls: list[Term], best: _Best, clock: _Clock
     solver = cp_model.CpSolver()
     configure(solver, workers=workers, seed=seed, time_limit=clock.search_left(), units=units,
               lns_only=lns_only(ctx))  # fmt: skip
-    status = solver.solve(copy, _Seen())
+    status = STOP.solve(solver, copy, _Seen())
     spent = solver.deterministic_time
     if status != cp_model.OPTIMAL and spent < 0.99 * units:
         rec.cut_short = True  # the wall clock stopped it before its budget
@@ -250,7 +252,7 @@ def _bounds(ctx: ModelContext, shortfalls: list[Term], best: _Best, clock: _Cloc
         solver = cp_model.CpSolver()
         share = (units - spent) / (len(short) - i)
         configure(solver, workers=workers, seed=seed, time_limit=clock.search_left(), units=share)
-        status = solver.solve(copy)
+        status = STOP.solve(solver, copy)
         spent += solver.deterministic_time
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             total += int(round(solver.best_objective_bound))
@@ -277,7 +279,7 @@ def _whole(ctx: ModelContext, shortfalls: list[Term], best: _Best, clock: _Clock
     solver = cp_model.CpSolver()
     configure(solver, workers=workers, seed=seed, time_limit=clock.search_left(), units=units,
               lns_only=lns_only(ctx), extra=params)  # fmt: skip
-    status = solver.solve(m, _Seen())
+    status = STOP.solve(solver, m, _Seen())
     if status != cp_model.OPTIMAL and solver.deterministic_time < 0.99 * units:
         rec.cut_short = True  # the wall clock stopped it before its budget
     bound = int(round(solver.best_objective_bound)) if status != cp_model.UNKNOWN else 0
@@ -314,7 +316,7 @@ def solve(
         if run.time_up():
             break
         run.timed(phase, export_model=export_model, params=params)
-    if run.clock.left() > 0.05:  # the swaps, in the time kept for them
+    if run.clock.left() > 0.05 and not STOP.requested():  # the swaps, in the time kept
         run.timed(run.swap)
     run.timed(run.close)
     return run.result(time_limit)
@@ -342,6 +344,7 @@ class _Run:
         self.dropped: list[str] = []
         self.built = 0.0
         self.stats: dict[str, int] = {}
+        self.interrupted = False  # stopped by the user (Ctrl-C)
 
     @property
     def ctx(self) -> ModelContext:
@@ -358,6 +361,9 @@ class _Run:
         return self.plan.units
 
     def time_up(self) -> bool:
+        if STOP.requested():
+            self.interrupted = True
+            return True
         if self.clock.search_left() <= 0.05:
             self.cut_short = True
         return self.cut_short or self.rec.cut_short
@@ -481,7 +487,9 @@ class _Run:
             return
         if self.best.objective is None and not self._replay_best():
             return
-        traded, stopped = improve_fairness(self.h, self.best.decisions, left=self.clock.left)
+        traded, stopped = improve_fairness(
+            self.h, self.best.decisions,
+            left=lambda: 0.0 if STOP.requested() else self.clock.left())  # fmt: skip
         self.rec.cut_short |= stopped
         if traded == self.best.decisions:
             return
@@ -527,7 +535,8 @@ class _Run:
             penalties={k: round(v, 2) for k, v in sorted(penalties.items())},
             uncovered={k: round(v, 2) for k, v in uncovered.items()},
             dropped=self.dropped, effort=self.plan.units, effort_spent=round(self.spent, 2),
-            cut_short=self.cut_short or self.rec.cut_short, uncovered_cost=proven,
+            cut_short=(self.cut_short or self.rec.cut_short) and not STOP.requested(),
+            interrupted=self.interrupted or STOP.requested(), uncovered_cost=proven,
             phases=self.phases,
         )  # fmt: skip
 

@@ -81,6 +81,7 @@ def configure(
     p.num_workers = workers
     p.random_seed = seed
     p.log_search_progress = False
+    p.catch_sigint_signal = False  # Ctrl-C is rota's to handle (core/stop.py)
     if units is not None:
         p.max_deterministic_time = max(0.01, units)
         if workers > 1:

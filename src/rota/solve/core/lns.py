@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable
 
 from ortools.sat.python import cp_model
 
+from rota.solve.core.stop import STOP
+
 Values = list[int]  # by proto index
 
 
@@ -78,7 +80,7 @@ def resolve(
     hint.values.extend(values)
     solver = cp_model.CpSolver()
     configure(solver)
-    status = solver.solve(trial)
+    status = STOP.solve(solver, trial)
     if meter is not None:
         meter.append(solver.deterministic_time)
     if status == cp_model.INFEASIBLE and differ is not None and below is not None:
