@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import shutil
 import subprocess
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from openpyxl.utils import get_column_letter
 
 from conftest import budget, make_scenario
 from rota.cli import main
@@ -92,10 +93,12 @@ def test_workbook_holds_every_duty(tmp_path):
     assert r.exit_code == 0, r.output
     wb = load_workbook(xlsx)
     assert {"A", "Cover", "Totals", "Duties"} <= set(wb.sheetnames)
-    duties = [(*map(str, row[:6]), str(float(row[6])), row[7]) for row in
-              wb["Duties"].iter_rows(min_row=2, values_only=True)]  # fmt: skip
-    expected = [(r["staff_id"], r["date"], r["duty"], r["site"], r["start"], r["end"],
-                 str(float(r["hours"])), r["kind"]) for r in roster_rows(folder)]  # fmt: skip
+    duties = [(row[0], row[1].date(), *row[2:4], row[4], row[5], float(row[6]), row[7])
+              for row in wb["Duties"].iter_rows(min_row=2, values_only=True)]  # fmt: skip
+    local = lambda text: datetime.fromisoformat(text).replace(tzinfo=None)  # noqa: E731
+    expected = [(r["staff_id"], date.fromisoformat(r["date"]), r["duty"], r["site"],
+                 local(r["start"]), local(r["end"]), float(r["hours"]), r["kind"])
+                for r in roster_rows(folder)]  # fmt: skip
     assert sorted(duties) == sorted(expected)
     grid = list(wb["A"].iter_rows(values_only=True))
     assert grid[0][0] == "staff_id" and len(grid) == 11
@@ -106,6 +109,33 @@ def test_workbook_holds_every_duty(tmp_path):
                                   "--scenario", str(sc)])  # fmt: skip
     assert r.exit_code == 0
     assert "Name S1" in str(list(load_workbook(xlsx)["A"].iter_rows(values_only=True)))
+
+
+def test_workbook_cells_are_dates_sized_frozen_and_never_formulas(tmp_path):
+    """Dates and times are date cells (local time), every column has a width, header
+    rows are frozen, and a name written as a formula is stored as text."""
+    from openpyxl import load_workbook
+
+    sc, folder = folder_for(tmp_path, "2027-02")
+    staff = (sc / "staff.csv").read_text().replace("Name S1", '"=HYPERLINK(""http://x"",""x"")"')
+    (sc / "staff.csv").write_text(staff)
+    xlsx = tmp_path / "rota.xlsx"
+    r = CliRunner().invoke(main, ["export", str(folder), "--xlsx", str(xlsx), "--with-names",
+                                  "--scenario", str(sc)])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    wb = load_workbook(xlsx)
+    duties = wb["Duties"]
+    assert duties.freeze_panes == "B2" and wb["A"].freeze_panes == "C2"
+    first = next(duties.iter_rows(min_row=2, max_row=2))
+    assert first[1].is_date and first[4].is_date and first[5].is_date
+    assert isinstance(first[4].value, datetime) and first[4].value.tzinfo is None
+    assert all(c.is_date for c in wb["A"][1][2:])  # the days across the top
+    for ws in wb.worksheets:
+        assert all(ws.column_dimensions[get_column_letter(i)].width
+                   for i in range(1, ws.max_column + 1))  # fmt: skip
+    names = [row[0] for row in wb["A"].iter_rows(min_row=2, min_col=2, max_col=2)]
+    hyperlink = [c for c in names if str(c.value).startswith("=HYPERLINK")]
+    assert len(hyperlink) == 1 and hyperlink[0].data_type == "s"
 
 
 @pytest.mark.parametrize("month", ["2026-10", "2027-03"])

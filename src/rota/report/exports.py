@@ -3,70 +3,112 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
+
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from rota.io.write import atomic_write, ensure_dir
 from rota.report.folder import RosterFolder, person_totals
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would run
+
+
+def _put(ws: Worksheet, values: Sequence[object]) -> None:
+    """Append a row; text that a spreadsheet would read as a formula (a name such as
+    =HYPERLINK(...)) is stored as text, never as a formula."""
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+            cell.data_type = "s"
+
+
+def _finish(ws: Worksheet, freeze: str, widths: dict[int, float] | None = None) -> None:
+    """Bold header, frozen panes, and columns as wide as their longest value."""
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = freeze
+    for col in ws.iter_cols(min_row=1, max_row=ws.max_row):
+        letter = get_column_letter(col[0].column)
+        longest = max((len(_shown(c.value)) for c in col), default=8)
+        width = (widths or {}).get(col[0].column, min(40, max(6, longest + 2)))
+        ws.column_dimensions[letter].width = width
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, datetime):
+        return "2026-12-01 06:00"
+    if isinstance(value, date):
+        return "2026-12-01"
+    return "" if value is None else str(value)
+
+
+def _local(rf: RosterFolder, instant: datetime) -> datetime:
+    """A duty's instant as the local wall-clock time (spreadsheets hold no zone)."""
+    return instant.astimezone(rf.tz).replace(tzinfo=None)
+
 
 def workbook_bytes(rf: RosterFolder, names: dict[str, str] | None = None) -> bytes:
     """One sheet per site (people x days), plus Cover, Totals and Duties (every row of
-    roster.csv)."""
+    roster.csv). Dates and times are real date cells in local time, columns sized,
+    header rows frozen; names only when given."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
 
     names = names or {}
     wb = Workbook()
     wb.remove(wb.active)
-    bold = Font(bold=True)
     shade = PatternFill("solid", fgColor="EEEEEE")
     bh_fill = PatternFill("solid", fgColor="FFE9C6")
     cells = rf.cells()
     for site in rf.sites():
         ws = wb.create_sheet(site[:31])
-        ws.append(["staff_id", *(["name"] if names else []), *[d.isoformat() for d in rf.days]])
-        for c in ws[1]:
-            c.font = bold
+        _put(ws, ["staff_id", *(["name"] if names else []), *rf.days])
         off = 2 if names else 1
+        for c in ws[1][off:]:
+            c.number_format = "ddd d"
         for pid in rf.people_of_site(site):
             row = cells.get(pid, {})
-            ws.append([pid, *([names.get(pid, "")] if names else []),
-                       *[row.get(d.isoformat(), "") for d in rf.days]])  # fmt: skip
+            _put(ws, [pid, *([names.get(pid, "")] if names else []),
+                      *[row.get(d.isoformat(), "") for d in rf.days]])  # fmt: skip
         for i, d in enumerate(rf.days, start=off + 1):
             fill = bh_fill if d in rf.bank_holidays else shade if d.weekday() >= 5 else None
             if fill:
                 for col in ws.iter_cols(min_col=i, max_col=i):
                     for c in col:
                         c.fill = fill
-        ws.freeze_panes = ws.cell(row=2, column=off + 1)
+        days = {i: 7.0 for i in range(off + 1, off + 1 + len(rf.days))}
+        _finish(ws, ws.cell(row=2, column=off + 1).coordinate, days)
     ws = wb.create_sheet("Cover")
     if rf.coverage:
-        ws.append(list(rf.coverage[0]))
+        _put(ws, list(rf.coverage[0]))
         for r in rf.coverage:
-            ws.append([int(v) if v.isdigit() else v for v in r.values()])
+            _put(ws, [_local(rf, datetime.fromisoformat(v)) if k in ("start", "end")
+                      else int(v) if v.isdigit() else v for k, v in r.items()])  # fmt: skip
+        for row in ws.iter_rows(min_row=2, max_col=3):
+            for c in row[1:3]:
+                c.number_format = "yyyy-mm-dd hh:mm"
+    _finish(ws, "B2")
     ws = wb.create_sheet("Totals")
     totals = person_totals(rf)
     if totals:
-        ws.append(list(totals[0]))
-        for r in totals:
-            ws.append(list(r.values()))
+        _put(ws, list(totals[0]))
+        for t in totals:
+            _put(ws, list(t.values()))
+    _finish(ws, "B2")
     ws = wb.create_sheet("Duties")
-    ws.append(["staff_id", "date", "duty", "site", "start", "end", "hours", "kind"]
-              + (["name"] if names else []))  # fmt: skip
+    _put(ws, ["staff_id", "date", "duty", "site", "start", "end", "hours", "kind"]
+         + (["name"] if names else []))  # fmt: skip
     for duty in rf.duties:
-        ws.append(
-            [
-                duty.staff_id,
-                duty.date.isoformat(),
-                duty.duty,
-                duty.site,
-                duty.start.astimezone(rf.tz).isoformat(),
-                duty.end.astimezone(rf.tz).isoformat(),
-                duty.hours,
-                duty.kind,
-            ]
-            + ([names.get(duty.staff_id, "")] if names else [])
-        )
+        _put(ws, [duty.staff_id, duty.date, duty.duty, duty.site, _local(rf, duty.start),
+                  _local(rf, duty.end), duty.hours, duty.kind]
+             + ([names.get(duty.staff_id, "")] if names else []))  # fmt: skip
+    for row in ws.iter_rows(min_row=2, max_col=6):
+        row[1].number_format = "yyyy-mm-dd"
+        row[4].number_format = row[5].number_format = "yyyy-mm-dd hh:mm"
+    _finish(ws, "B2")
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
