@@ -168,3 +168,40 @@ def test_calendars_match_the_roster_instant_for_instant(tmp_path, month):
                 seen_change = True
         assert f"Name {pid}" not in path.read_text()
     assert seen_change, "a night across the clock change should be exported"
+
+
+def test_calendar_events_keep_their_uid_when_a_shift_changes(tmp_path):
+    """A sergeant changes one person's shift on a day (another code, same date): the
+    event keeps its UID, so a subscribed calendar replaces the old shift instead of
+    showing both. Every shift event has a LOCATION and a title in words, and DTSTAMP
+    is when the file was written, not the duty's start."""
+    from icalendar import Calendar
+
+    _sc, folder = folder_for(tmp_path, "2027-02")
+    rows = roster_rows(folder)
+    row = next(r for r in rows if r["kind"] == "shift")
+    pid, day = row["staff_id"], row["date"]
+
+    def events(cal_dir: Path) -> dict:
+        r = CliRunner().invoke(main, ["export", str(folder), "--ical", str(cal_dir)])
+        assert r.exit_code == 0, r.output
+        cal = Calendar.from_ical((cal_dir / f"{pid}.ics").read_bytes())
+        return {str(e["uid"]): e for e in cal.walk("VEVENT")}
+
+    before = events(tmp_path / "cal1")
+    changed = row["duty"]
+    with (folder / "roster.csv").open() as f:
+        text = f.read()
+    # the same day, another shift code (the calendar does not judge the rules)
+    other = "L" if changed != "L" else "E"
+    old = f"{pid},{day},{changed},"
+    assert old in text
+    (folder / "roster.csv").write_text(text.replace(old, f"{pid},{day},{other},", 1))
+    after = events(tmp_path / "cal2")
+    assert set(before) == set(after)  # one event per person, day and kind
+    uid = next(u for u, e in before.items() if e.decoded("dtstart").date().isoformat() == day)
+    assert str(before[uid]["summary"]) != str(after[uid]["summary"])
+    for e in after.values():
+        assert e.decoded("dtstamp") != e.decoded("dtstart")
+        if str(e["summary"]).startswith(("Early", "Day", "Late", "Night")):
+            assert str(e["location"]) == "Port A" and str(e["summary"]).endswith(", Port A")

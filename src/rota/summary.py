@@ -5,7 +5,7 @@ checker's report."""
 from __future__ import annotations
 
 from rota.check import CheckReport, history_breaches
-from rota.domain.models import Duty
+from rota.domain.models import Duty, ShiftTemplate
 from rota.horizon import Horizon, duty_is_night
 from rota.measures import (
     FAIRNESS_KINDS,
@@ -70,6 +70,14 @@ def fairness_summary(h: Horizon, duties: list[Duty]) -> dict:
     return out
 
 
+def duty_name(t: ShiftTemplate) -> str:
+    """A shift as people say it: a night, or an early, day or late shift by its start."""
+    if t.is_night:
+        return "Night shift"
+    hour = int(t.start[:2])
+    return "Early shift" if hour < 10 else "Day shift" if hour < 13 else "Late shift"
+
+
 def uncovered_demand_summary(res: Result) -> dict | None:
     """The weighted cost of the uncovered demand, with what is known of its least: the
     `proven minimum`, or `at most X above the bound`."""
@@ -119,6 +127,12 @@ def build_summary(h: Horizon, res: Result, rep: CheckReport | None) -> dict:
         "model": res.model_stats,
         "bank_holidays": [d.isoformat() for d in h.days if d in h.bank_holidays],
         "timezone": sc.config.scenario.timezone,
+        # what people call the duties and places (calendars, reports)
+        "names": {
+            "sites": {s.id: s.name or s.id for s in sc.config.sites},
+            "duties": {t.code: duty_name(t) for t in sc.config.shift_templates}
+            | {r.id: r.name or f"On call {r.id}" for r in sc.config.on_call},
+        },
         "staff": {
             p.staff_id: {
                 "rank": p.rank,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from openpyxl.styles import Font, PatternFill
@@ -134,6 +134,9 @@ def calendars(rf: RosterFolder, names: dict[str, str] | None = None) -> dict[str
     names = names or {}
     tz = rf.tz
     scen = rf.summary.get("scenario", "rota")
+    known = rf.summary.get("names", {})
+    sites, kinds = known.get("sites", {}), known.get("duties", {})
+    written = datetime.now(UTC)
     by_person: dict[str, list] = {}
     for d in rf.duties:
         by_person.setdefault(d.staff_id, []).append(d)
@@ -146,12 +149,18 @@ def calendars(rf: RosterFolder, names: dict[str, str] | None = None) -> dict[str
         cal.add("x-wr-calname", f"Duties {label} ({scen})")
         for d in duties:
             ev = Event()
-            ev.add("uid", f"{scen}-{pid}-{d.date.isoformat()}-{d.duty}@rota")
-            what = f"On call {d.duty}" if d.kind == "on_call" else f"{d.duty} at {d.site}"
-            ev.add("summary", what)
+            # one event per person, day and kind: a changed shift replaces the old one
+            ev.add("uid", f"{scen}-{pid}-{d.date.isoformat()}-{d.kind}@rota")
+            kind = kinds.get(d.duty, d.duty)
+            if d.kind == "on_call":
+                ev.add("summary", kind)
+            else:
+                place = sites.get(d.site, d.site)
+                ev.add("summary", f"{kind}, {place}")
+                ev.add("location", place)
             ev.add("dtstart", d.start.astimezone(tz))
             ev.add("dtend", d.end.astimezone(tz))
-            ev.add("dtstamp", d.start.astimezone(tz))
+            ev.add("dtstamp", written)
             if d.kind == "shift":
                 ev.add("description", f"{d.hours:.2f} paid hours")
             cal.add_component(ev)
