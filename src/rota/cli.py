@@ -113,13 +113,14 @@ def generate(scenario: Path, month: str | None, months: str | None, quiet: bool,
     started = time.monotonic()
     from rota.app import generate as run
     from rota.app import generate_chain, month_range, write_report
+    from rota.progress import ProgressLine
     from rota.solve.core.stop import interruptible
 
     if (month is None) == (months is None):
         _fail(InputError("usage", "give either --month YYYY-MM or --months FIRST..LAST"))
-    printer = (lambda line: None) if quiet else None
     try:
-        with interruptible():
+        with interruptible(), ProgressLine() as line:
+            printer = (lambda _line: None) if quiet else line
             if month is not None:
                 done = [run(scenario, month, printer=printer, started=started, **opts)]
             else:

@@ -1,0 +1,42 @@
+"""What a person waiting for a solve sees: on a terminal, one line that updates in place
+(rich); written to a file or a pipe, one line per phase of the solve, never a flood."""
+
+from __future__ import annotations
+
+import sys
+from types import TracebackType
+
+from rich.console import Console
+from rich.live import Live
+from rich.text import Text
+
+
+class ProgressLine:
+    """A printer for `solve` (each call: a line such as "[  12.3s] improve: objective
+    2,721.00"), as a context manager that clears up the live line at the end."""
+
+    def __init__(self, console: Console | None = None) -> None:
+        self.console = console or Console(stderr=True)
+        self.live: Live | None = None
+        self.phase: str | None = None
+
+    def __enter__(self) -> ProgressLine:
+        if self.console.is_terminal:
+            self.live = Live(Text(""), console=self.console, auto_refresh=False)
+            self.live.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:  # fmt: skip
+        if self.live is not None:
+            self.live.stop()
+            self.live = None
+
+    def __call__(self, line: str) -> None:
+        if self.live is not None:
+            self.live.update(Text(line), refresh=True)
+            return
+        phase = line.split("] ", 1)[-1].split(":", 1)[0]
+        if phase != self.phase:  # the first line of each phase, the rest stay quiet
+            self.phase = phase
+            print(line, file=sys.stderr, flush=True)
