@@ -142,6 +142,37 @@ def test_spreadsheet_exports_that_are_not_utf8_csv(tmp_path):
     assert "staff.csv" in r.output and "row 3" in r.output and "UTF-8" in r.output
 
 
+def test_a_history_from_another_scenario_exits_2(tmp_path):
+    """A history.csv whose people are none of this scenario's (a roster of another
+    scenario), or whose shifts are at a site this scenario has not: exit 2, one line."""
+    sc = base(tmp_path)
+    header = "staff_id,date,duty,site,start,end,hours,kind\n"
+    row = (
+        "{pid},2027-01-31,E,{site},2027-01-31T06:00:00+00:00,2027-01-31T14:00:00+00:00,8.00,shift\n"
+    )
+    (sc / "history.csv").write_text(header + row.format(pid="X9", site="A"))
+    r = run(["generate", str(sc), "--month", "2027-02"])
+    assert r.exit_code == 2 and "history.csv row 2, field staff_id" in r.output
+    assert "another scenario" in r.output
+    (sc / "history.csv").write_text(header + row.format(pid="P1", site="ZZZ"))
+    r = run(["generate", str(sc), "--month", "2027-02"])
+    assert r.exit_code == 2 and "history.csv row 2, field site: unknown site 'ZZZ'" in r.output
+
+
+def test_a_symlinked_month_folder_is_refused(tmp_path):
+    """The month folder is a link to somewhere else: refused before any solve, and the
+    target's permissions are left as they were."""
+    sc = base(tmp_path)
+    target = tmp_path / "elsewhere"
+    target.mkdir(mode=0o755)
+    target.chmod(0o755)
+    (tmp_path / "out" / "mini").mkdir(parents=True)
+    (tmp_path / "out" / "mini" / "2027-02").symlink_to(target)
+    r = run(["generate", str(sc), "--month", "2027-02", "--out", str(tmp_path / "out")])
+    assert r.exit_code == 2 and "symbolic link" in r.output
+    assert oct(target.stat().st_mode & 0o777) == "0o755"
+
+
 def test_an_unwritable_out_exits_2_before_solving(tmp_path):
     """A file where the output folder should be: one line naming it, exit 2, and no
     solve (the effort asked for would take minutes; the run takes none of it)."""

@@ -124,6 +124,22 @@ class Scenario:
         own = ([p.base_site] if p.base_site else []) + list(p.sites_allowed)
         return tuple(dict.fromkeys(own))
 
+    def _check_history(self, ids: set[str]) -> None:
+        """A history from another scenario is bad input, not a quiet no-op: none of its
+        people are in staff.csv, or its shifts are at sites this scenario has not. (Some
+        unknown people are normal: they have left, and their rows are not judged.)"""
+        if not self.history:
+            return
+        label = self.source("history")
+        if not any(d.staff_id in ids for d in self.history):
+            d = self.history[0]
+            raise InputError(label, f"no staff_id of this scenario (first: '{d.staff_id}'): "
+                             "a roster of another scenario?", row=d.line,
+                             field="staff_id")  # fmt: skip
+        for d in self.history:
+            if d.kind == "shift" and d.site not in self.sites:
+                raise InputError(label, f"unknown site '{d.site}'", row=d.line, field="site")
+
     def source(self, kind: str) -> str:
         return self.sources.get(kind, f"{kind}.csv" if kind != "scenario" else "scenario.toml")
 
@@ -237,6 +253,7 @@ class Scenario:
                         row=rec.line,
                         field="staff_id",
                     )
+        self._check_history(ids)
         for rq in self.requests:
             if rq.request.startswith("shift:") and rq.request[6:] not in self.templates:
                 raise InputError(

@@ -36,6 +36,8 @@ def ensure_dir(path: Path) -> Path:
 def writable_dir(path: Path) -> Path:
     """Create a folder the roster will go to, or say why not (exit 2, before any solve):
     a file in the way, no permission, a read-only disk."""
+    if path.is_symlink():  # its target's permissions would be changed, elsewhere
+        raise InputError(str(path), "a symbolic link: rota writes only to real folders")
     try:
         ensure_dir(path)
         fd, probe = tempfile.mkstemp(prefix=".probe.", dir=path)
