@@ -34,7 +34,11 @@ BROWSER_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-component-update", "--disable-sync"]  # fmt: skip
 
 
-def folder_for(tmp_path: Path, month: str, demand: str = DEMAND) -> tuple[Path, Path]:
+ON_CALL = '[[on_call]]\nid = "OC"\nunits = ["BORDER"]\nranks = ["PS"]\n'
+
+
+def folder_for(tmp_path: Path, month: str, demand: str = DEMAND,
+               extra: str = "") -> tuple[Path, Path]:  # fmt: skip
     staff = [[f"S{i}", "PS", "A", 40] for i in range(1, 6)] + [
         [f"C{i}", "PC", "A", 40] for i in range(1, 6)
     ]
@@ -44,6 +48,7 @@ def folder_for(tmp_path: Path, month: str, demand: str = DEMAND) -> tuple[Path, 
         demand=demand,
         staff=staff,
         absences=[["C1", f"{month}-10", f"{month}-12", "annual_leave", ""]],
+        extra=extra,
     )
     out = tmp_path / "out"
     r = CliRunner().invoke(main, ["generate", str(sc), "--month", month, "--out", str(out),
@@ -58,22 +63,26 @@ def roster_rows(folder: Path) -> list[dict]:
 
 
 def test_report_renders_in_headless_chromium(tmp_path):
+    """The page as a sergeant sees it, in a real browser: the grid with ranks and a daily
+    headcount, the heatmap, the on-call rota as its own row, the totals and the legend;
+    a screenshot of the whole page and one of a site."""
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
         pytest.skip("chromium is not installed here (make test installs it on CI machines)")
-    _sc, folder = folder_for(tmp_path, "2027-02")
+    _sc, folder = folder_for(tmp_path, "2027-02", extra=ON_CALL)
     page = folder / "report.html"
     assert page.is_file()
     html = page.read_text()
     assert "http://" not in html and "https://" not in html and "<script" not in html
     assert "Name S1" not in html  # names only when asked
     profile = tmp_path / "profile"
-    shot = tmp_path / "shot.png"
-    common = [browser, *BROWSER_FLAGS, f"--user-data-dir={profile}", "--window-size=1400,1000"]
-    subprocess.run([*common, f"--screenshot={shot}", page.as_uri()], check=True,
-                   capture_output=True, timeout=120)  # fmt: skip
-    assert shot.is_file() and shot.stat().st_size > 10_000
-    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    common = [browser, *BROWSER_FLAGS, f"--user-data-dir={profile}", "--window-size=1600,1000"]
+    for shot, url in ((tmp_path / "page.png", page.as_uri()),
+                      (tmp_path / "site.png", page.as_uri() + "#site-A")):  # fmt: skip
+        subprocess.run([*common, f"--screenshot={shot}", url], check=True,
+                       capture_output=True, timeout=120)  # fmt: skip
+        assert shot.is_file() and shot.stat().st_size > 10_000
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     dom = subprocess.run([*common, "--dump-dom", page.as_uri()], check=True,
                          capture_output=True, text=True, timeout=120).stdout  # fmt: skip
     people = 10
@@ -82,6 +91,18 @@ def test_report_renders_in_headless_chromium(tmp_path):
     assert dom.count('<td class="hm') == 24 * 28
     assert dom.count('class="grid"') == 1 and dom.count('class="heatmap"') == 1
     assert '<table class="totals">' in dom
+    # ranks beside the ids, supervisors marked, a headcount under each site's grid
+    assert dom.count('<span class="rank">PS</span>') == 5
+    assert dom.count('<td class="who sup"') == 5
+    assert dom.count('<tr class="headcount">') == 1
+    # the on-call rota: one row, a holder (or "none") every day
+    assert dom.count('<tr class="oncall-row">') == 1
+    assert dom.count('<td class="hold') == 28
+    # the legend names every code the grid shows
+    legend = dom[dom.index('id="legend"') :]
+    for code in ("E", "L", "N", "AL", "OC"):
+        assert f"<td>{code}</td>" in legend, code
+    assert "Early shift 06:00-14:00" in legend and "annual leave" in legend
 
 
 def test_workbook_holds_every_duty(tmp_path):

@@ -132,6 +132,10 @@ def build_summary(h: Horizon, res: Result, rep: CheckReport | None) -> dict:
             "sites": {s.id: s.name or s.id for s in sc.config.sites},
             "duties": {t.code: duty_name(t) for t in sc.config.shift_templates}
             | {r.id: r.name or f"On call {r.id}" for r in sc.config.on_call},
+            "times": {t.code: f"{t.start}-{t.end}" for t in sc.config.shift_templates}
+            | {r.id: f"{r.handover}-{r.handover}" for r in sc.config.on_call},
+            "supervisor_ranks": list(sc.config.scenario.supervisor_ranks),
+            "on_call_rotas": [r.id for r in sc.config.on_call],
         },
         "staff": {
             p.staff_id: {

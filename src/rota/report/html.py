@@ -1,48 +1,41 @@
-"""report.html: one self-contained page (no network) for a roster folder.
+"""report.html: one self-contained page (no network, no script) for a roster folder,
+rendered from templates/report.html with Jinja2.
 
-The month's grid per site (people x days, weekends and bank holidays shaded), a cover
-heatmap per site (hours x days, required against rostered, gaps in red, supervisor and
-Schedule 7 gaps marked), per-person totals, and the summary with every shortfall.
+A headline (is every hour covered, and is that the least possible), the grid per site
+(people with their rank, supervisors in bold, days across, a daily headcount), a cover
+heatmap per site, the on-call rotas as their own around-the-clock rows, per-person
+totals against their target, every shortfall, a legend of every code, and the solver's
+figures folded away. It prints on A4 landscape.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
-from html import escape
 
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from rota.domain.models import ABSENCE_CODES
 from rota.report.folder import RosterFolder, person_totals
 
-CSS = """
-body{font:13px/1.4 system-ui,sans-serif;margin:16px;color:#222}
-h1{font-size:20px;margin:0 0 4px} h2{font-size:17px;margin:24px 0 6px;border-bottom:2px solid #345}
-h3{font-size:14px;margin:14px 0 4px}
-table{border-collapse:collapse;margin:4px 0}
-th,td{border:1px solid #ccc;padding:1px 3px;text-align:center;white-space:nowrap}
-th{background:#eef} td.who{text-align:left;font-family:monospace}
-.we{background:#f1f1f1} .bh{background:#ffe9c6}
-td.cell.shift{background:#dbeafe} td.cell.night{background:#c7d2fe}
-td.cell.absence{background:#fde68a} td.cell.oncall{background:#e9d5ff}
-td.hm{width:14px;height:12px;font-size:9px;padding:0}
-td.hm.none{background:#f7f7f7} td.hm.ok{background:#86efac} td.hm.over{background:#4ade80}
-td.hm.short{background:#f87171;color:#fff;font-weight:bold}
-td.hm.sup,td.hm.skill{background:#fca5a5;color:#7f1d1d;font-weight:bold}
-.summary td,.summary th{text-align:left} .bad{color:#b91c1c;font-weight:bold}
-nav a{margin-right:10px}
-"""
+ABSENCES = {code: kind.replace("_", " ") for kind, code in ABSENCE_CODES.items()}
+SHORTFALL_ROWS = 300
+
+_env = Environment(loader=PackageLoader("rota.report"), autoescape=select_autoescape(["html"]),
+                   trim_blocks=True, lstrip_blocks=True)  # fmt: skip
 
 
-def _cls_of(code: str) -> str:
+def _cls_of(code: str, on_call: set[str]) -> str:
+    """How a grid cell is coloured: an absence, a night, an on-call day, a shift."""
     if not code:
         return "off"
-    if code in ("AL", "SK", "TR", "CT", "RS", "OT") or code.split("+")[0] in (
-        "AL", "SK", "TR", "CT", "RS", "OT"):  # fmt: skip
+    parts = code.split("+")
+    if parts[0] in ABSENCES:
         return "absence"
-    if code.startswith("N"):
-        return "night"
-    if "-" in code and "@" not in code and "+" not in code:
+    first = parts[0].split("@")[0]
+    if first in on_call:
         return "oncall"
-    return "shift"
+    return "night" if first.startswith("N") else "shift"
 
 
 def _day_class(rf: RosterFolder, day: date) -> str:
@@ -51,30 +44,10 @@ def _day_class(rf: RosterFolder, day: date) -> str:
     return "we" if day.weekday() >= 5 else ""
 
 
-def _grid(rf: RosterFolder, site: str, names: dict[str, str]) -> str:
-    people = rf.people_of_site(site)
-    cells = rf.cells()
-    head = "".join(
-        f'<th class="{_day_class(rf, d)}">{d.day}<br>{d.strftime("%a")[:2]}</th>' for d in rf.days
-    )
-    rows = []
-    for pid in people:
-        row = cells.get(pid, {})
-        who = escape(pid + (f" {names[pid]}" if pid in names else ""))
-        tds = []
-        for d in rf.days:
-            code = row.get(d.isoformat(), "")
-            extra = _day_class(rf, d)
-            tds.append(f'<td class="cell {_cls_of(code)} {extra}">{escape(code)}</td>')
-        rows.append(f'<tr><td class="who">{who}</td>{"".join(tds)}</tr>')
-    return (f'<table class="grid" data-site="{escape(site)}"><thead><tr><th>staff</th>{head}'
-            f'</tr></thead><tbody>{"".join(rows)}</tbody></table>')  # fmt: skip
-
-
-def _heatmap(rf: RosterFolder, site: str) -> str:
+def _heatmap(rf: RosterFolder, site: str) -> list[dict]:
     """Rows: hours 0-23 (local); columns: days. The worst slot of each hour is shown."""
     tz = rf.tz
-    worst: dict[tuple[str, int], tuple[int, str, str]] = {}
+    worst: dict[tuple[str, int], tuple[int, str, str, str]] = {}
     for r in rf.coverage:
         if r["site"] != site:
             continue
@@ -97,98 +70,155 @@ def _heatmap(rf: RosterFolder, site: str) -> str:
         rank = {"short": 0, "sup": 1, "skill": 2, "ok": 3, "over": 4}[state]
         tip = f"{t:%a %d %b %H:%M}: officers {got}/{req}, supervisors {sgot}/{sreq}"
         if key not in worst or rank < worst[key][0]:
-            worst[key] = (rank, state, mark + "|" + tip)
-    head = "".join(f'<th class="{_day_class(rf, d)}">{d.day}</th>' for d in rf.days)
+            worst[key] = (rank, state, mark, tip)
     rows = []
     for hour in range(24):
-        tds = []
+        cells = []
         for d in rf.days:
             w = worst.get((d.isoformat(), hour))
-            if w is None:
-                tds.append('<td class="hm none"></td>')
-            else:
-                mark, tip = w[2].split("|", 1)
-                tds.append(f'<td class="hm {w[1]}" title="{escape(tip)}">{mark}</td>')
-        rows.append(f"<tr><th>{hour:02d}</th>{''.join(tds)}</tr>")
-    return (f'<table class="heatmap" data-site="{escape(site)}"><thead><tr><th>h</th>{head}'
-            f'</tr></thead><tbody>{"".join(rows)}</tbody></table>')  # fmt: skip
+            cells.append({"cls": "none", "mark": "", "tip": ""} if w is None
+                         else {"cls": w[1], "mark": w[2], "tip": w[3]})  # fmt: skip
+        rows.append({"hour": f"{hour:02d}", "cells": cells})
+    return rows
 
 
-def _totals(rf: RosterFolder, names: dict[str, str]) -> str:
-    cols = ["staff_id", "base_site", "hours", "target_hours", "shifts", "nights", "weekends",
-            "bank_holidays", "on_call_days"]  # fmt: skip
-    rows = []
+def _sites(rf: RosterFolder, names: dict[str, str], on_call: set[str]) -> list[dict]:
+    known = rf.summary.get("names", {})
+    sup_ranks = set(known.get("supervisor_ranks", []))
+    cells = rf.cells()
+    on_duty: dict[tuple[str, date], set[str]] = defaultdict(set)
+    for d in rf.duties:
+        if d.kind == "shift":
+            on_duty[d.site, d.date].add(d.staff_id)
+    out = []
+    for site in rf.sites():
+        people = []
+        for pid in rf.people_of_site(site):
+            rank = rf.staff.get(pid, {}).get("rank", "")
+            row = cells.get(pid, {})
+            codes = [row.get(d.isoformat(), "") for d in rf.days]
+            people.append({
+                "label": f"{pid} {names[pid]}" if pid in names else pid, "title": pid,
+                "rank": rank, "supervisor": rank in sup_ranks,
+                "cells": [{"code": c, "cls": f"{_cls_of(c, on_call)} {_day_class(rf, d)}"}
+                          for c, d in zip(codes, rf.days, strict=True)],
+            })  # fmt: skip
+        has_cover = any(r["site"] == site for r in rf.coverage)
+        out.append({
+            "id": site, "name": known.get("sites", {}).get(site, site), "people": people,
+            "headcount": [len(on_duty.get((site, d), ())) for d in rf.days],
+            "heatmap": _heatmap(rf, site) if has_cover else None,
+        })  # fmt: skip
+    return out
+
+
+def _on_call(rf: RosterFolder) -> list[dict]:
+    """Each on-call rota as one row: its holders each day (ids joined), or none."""
+    held: dict[str, dict[date, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for d in rf.duties:
+        if d.kind == "on_call":
+            held[d.duty][d.date].append(d.staff_id)
+    names = rf.summary.get("names", {}).get("duties", {})
+    rotas = sorted(_rota_ids(rf))
+    return [{"id": r, "name": names.get(r, r),
+             "holders": [" ".join(sorted(held[r].get(d, []))) for d in rf.days]}
+            for r in rotas]  # fmt: skip
+
+
+def _rota_ids(rf: RosterFolder) -> set[str]:
+    """The scenario's on-call rotas (from summary.json), and any the roster holds."""
+    listed = set(rf.summary.get("names", {}).get("on_call_rotas", []))
+    return listed | {d.duty for d in rf.duties if d.kind == "on_call"}
+
+
+def _totals(rf: RosterFolder, names: dict[str, str]) -> list[dict]:
+    out = []
     for r in person_totals(rf):
-        tds = []
-        for c in cols:
-            v = r[c]
-            if c == "staff_id" and r["staff_id"] in names:
-                v = f"{v} {names[r['staff_id']]}"
-            cls = ""
-            if c == "hours" and r["target_hours"] is not None and v - r["target_hours"] > 16:
-                cls = ' class="bad"'
-            tds.append(f"<td{cls}>{escape('' if v is None else str(v))}</td>")
-        rows.append(f"<tr>{''.join(tds)}</tr>")
-    head = "".join(f"<th>{c.replace('_', ' ')}</th>" for c in cols)
-    return f'<table class="totals"><tr>{head}</tr>{"".join(rows)}</table>'
+        target = r["target_hours"]
+        diff = None if target is None else round(r["hours"] - target, 2)
+        cls = "" if diff is None or abs(diff) < 1 else "over" if diff > 0 else "under"
+        pid = r["staff_id"]
+        out.append({
+            "who": f"{pid} {names[pid]}" if pid in names else pid,
+            "rank": rf.staff.get(pid, {}).get("rank", ""), "base": r["base_site"],
+            "hours": f"{r['hours']:g}", "target": "" if target is None else f"{target:g}",
+            "diff": "" if diff is None else f"{diff:+g}", "cls": cls,
+            **{k: r[k] for k in ("shifts", "nights", "weekends", "bank_holidays",
+                                 "on_call_days")},
+        })  # fmt: skip
+    return out
 
 
-def _summary(rf: RosterFolder) -> str:
-    s = rf.summary
-    u = s.get("uncovered") or {}
-    parts = [
-        f"<tr><th>status</th><td>{escape(str(s.get('status', '?')))}</td></tr>",
-        f"<tr><th>objective</th><td>{s.get('objective')}</td></tr>",
-        f"<tr><th>proven gap</th><td>{s.get('gap')}</td></tr>",
-    ]
-    for k in ("officer_hours", "supervisor_hours", "skill_hours", "on_call_days"):
-        v = u.get(k, 0)
-        cls = ' class="bad"' if v else ""
-        parts.append(f"<tr><th>uncovered {k.replace('_', ' ')}</th><td{cls}>{v}</td></tr>")
-    return f'<table class="summary">{"".join(parts)}</table>'
+def _legend(rf: RosterFolder, on_call: set[str]) -> list[tuple[str, str]]:
+    """Every code the grid shows, with what it means (and its times)."""
+    known = rf.summary.get("names", {})
+    what, times = known.get("duties", {}), known.get("times", {})
+    seen: set[str] = set()
+    for row in rf.grid:
+        for k, v in row.items():
+            if k[:1].isdigit() and v:
+                for part in v.split("+"):
+                    seen.add(part.split("@")[0])
+    out = []
+    for code in sorted(seen):
+        if code in ABSENCES:
+            out.append((code, ABSENCES[code]))
+        elif code in on_call:
+            out.append((code, f"{what.get(code, 'on call')}, handover to handover "
+                              f"({times.get(code, '')})"))  # fmt: skip
+        else:
+            out.append((code, f"{what.get(code, 'shift')} {times.get(code, '')}".strip()))
+    out.append(("CODE@SITE", "a shift away from the person's base site"))
+    out.append(("A+B", "two things on one day (an absence, a shift, an on-call day)"))
+    return out
 
 
-def _shortfall(rf: RosterFolder) -> str:
-    if not rf.shortfall:
-        return "<p>No uncovered time.</p>"
-    cols = ["site", "start", "end", "kind", "missing", "person_hours", "reason"]
-    rows = "".join(
-        "<tr>" + "".join(f"<td style='text-align:left'>{escape(r.get(c, ''))}</td>"
-                         for c in cols) + "</tr>"
-        for r in rf.shortfall[:300]
-    )  # fmt: skip
-    more = (
-        f"<p>{len(rf.shortfall) - 300} more in shortfall.csv</p>" if len(rf.shortfall) > 300 else ""
-    )
-    head = "".join(f"<th>{c}</th>" for c in cols)
-    return f'<table class="shortfall"><tr>{head}</tr>{rows}</table>{more}'
+def _solver(s: dict) -> list[tuple[str, str]]:
+    gap = s.get("gap")
+    demand = s.get("uncovered_demand") or {}
+    rows = [
+        ("status", str(s.get("status", "?"))),
+        ("cost (the objective, lower is better)", f"{s.get('objective') or 0:,.2f}"),
+        ("lower bound on the cost", f"{s.get('best_bound') or 0:,.2f}"),
+        ("gap to the bound", "-" if gap is None else f"{gap:.1%}"),
+        ("uncovered demand", demand.get("says", "-")),
+        ("effort (work units spent of those given)",
+         f"{s.get('effort_spent', '-')} of {s.get('effort', '-')}"),
+        ("seconds", str(s.get("wall_seconds", "-"))),
+    ]  # fmt: skip
+    if s.get("cut_short"):
+        rows.append(("note", "the time limit stopped the solver before its effort was spent"))
+    if s.get("interrupted"):
+        rows.append(("note", "stopped by Ctrl-C: the best roster found so far"))
+    return rows
 
 
 def render(rf: RosterFolder, names: dict[str, str] | None = None) -> str:
     """The whole page. `names` (staff id -> name) only when the user asked for names."""
     names = names or {}
     s = rf.summary
-    title = f"{s.get('scenario', rf.path.parent.name)} {s.get('month', rf.path.name)}"
-    sites = rf.sites()
-    by_site: dict[str, list[str]] = defaultdict(list)
-    nav = "".join(f'<a href="#site-{escape(x)}">{escape(x)}</a>' for x in sites)
-    body = [
-        f"<header><h1>Rota {escape(title)}</h1>{_summary(rf)}</header>",
-        f"<nav>{nav}<a href='#totals'>totals</a><a href='#shortfall'>shortfall</a></nav>",
-    ]
-    for site in sites:
-        by_site[site] = rf.people_of_site(site)
-        body.append(f'<section class="site" id="site-{escape(site)}"><h2>{escape(site)}</h2>')
-        body.append(_grid(rf, site, names))
-        if any(r["site"] == site for r in rf.coverage):
-            body.append(
-                "<h3>Cover (worst slot of each hour; number = officers short, "
-                "S = supervisor short, 7 = Schedule 7 or skill short)</h3>"
-            )
-            body.append(_heatmap(rf, site))
-        body.append("</section>")
-    body.append(f'<section id="totals"><h2>Totals</h2>{_totals(rf, names)}</section>')
-    body.append(f'<section id="shortfall"><h2>Shortfall</h2>{_shortfall(rf)}</section>')
-    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-            f"<title>Rota {escape(title)}</title><style>{CSS}</style></head><body>"
-            + "".join(body) + "</body></html>\n")  # fmt: skip
+    on_call = _rota_ids(rf)
+    u = s.get("uncovered") or {}
+    parts = [f"{u.get(k, 0):g} h of {k.split('_')[0]}" for k in
+             ("officer_hours", "supervisor_hours", "skill_hours") if u.get(k)]  # fmt: skip
+    if u.get("on_call_days"):
+        parts.append(f"{u['on_call_days']} on-call days")
+    shortfall = rf.shortfall[:SHORTFALL_ROWS]
+    return _env.get_template("report.html").render(
+        title=f"{s.get('scenario', rf.path.parent.name)} {s.get('month', rf.path.name)}",
+        uncovered_total=sum(float(v) for v in u.values()), uncovered_text=", ".join(parts),
+        says=(s.get("uncovered_demand") or {}).get("says", ""),
+        shifts=sum(1 for d in rf.duties if d.kind == "shift"),
+        on_call_days=sum(1 for d in rf.duties if d.kind == "on_call"),
+        people=len(rf.staff) or len({d.staff_id for d in rf.duties}),
+        solver=_solver(s),
+        days=[{"day": d.day, "wd": d.strftime("%a")[:2], "cls": _day_class(rf, d)}
+              for d in rf.days],
+        sites=_sites(rf, names, on_call), on_call=_on_call(rf),
+        totals_head=["staff", "rank", "base", "hours", "target", "vs target", "shifts",
+                     "nights", "weekends", "bank holidays", "on-call days"],
+        totals=_totals(rf, names),
+        shortfall_head=["site", "start", "end", "kind", "missing", "person_hours", "reason"],
+        shortfall=shortfall, shortfall_more=max(0, len(rf.shortfall) - SHORTFALL_ROWS),
+        legend=_legend(rf, on_call),
+    )  # fmt: skip
