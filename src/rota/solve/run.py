@@ -22,6 +22,7 @@ short says so (`Result.cut_short`), and only such a run may differ between machi
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -51,6 +52,11 @@ TAIL_PER_OPTION = 1.5e-4  # ... and this per shift option
 
 RESERVE_SECONDS = 0.3  # of the time limit, kept for checking and writing the roster,
 RESERVE_PER_PERSON_DAY = 1e-4  # ... and this per person and day (the 3x month: 1.2 s)
+# The machine's speed now, read off the first roster's build: checking and writing take
+# about 1.5 times as long, building the model about 3 times (the 3x month, idle: 0.8 s,
+# 1.2 s and 2.5 s; on a loaded machine all three grow alike)
+RESERVE_PER_FIRST = 1.5
+BUILD_PER_FIRST = 4.0
 
 
 def _stderr(line: str) -> None:
@@ -312,8 +318,14 @@ def solve(
     reserve = min(RESERVE_SECONDS + RESERVE_PER_PERSON_DAY * size, time_limit / 4)
     clock = _Clock(t0, time_limit, reserve)
     run = _Run(h, plan, clock, seed, workers, _Recorder(clock, 1, printer))
+    # what is kept for checking and writing grows with the machine's load
+    slow = min(RESERVE_PER_FIRST * run.first_seconds, time_limit / 2)
+    clock.deadline = min(clock.deadline, t0 + time_limit - slow)
     for phase in (run.build, run.cost_first, run.cover, run.improve, run.polish):
         if run.time_up():
+            break
+        if phase == run.build and clock.search_left() < BUILD_PER_FIRST * run.first_seconds:
+            run.cut_short = True  # no time to build the model: the first roster is it
             break
         run.timed(phase, export_model=export_model, params=params)
     if run.clock.left() > 0.05 and not STOP.requested():  # the swaps, in the time kept
@@ -329,7 +341,9 @@ class _Run:
                  rec: _Recorder) -> None:  # fmt: skip
         self.h, self.plan, self.clock, self.seed, self.workers = h, plan, clock, seed, workers
         self.rec = rec
+        began = time.monotonic()
         self.best = _Best(first_roster(h, history_shifts(h)))
+        self.first_seconds = time.monotonic() - began  # the machine's speed, now
         rec.roster("first roster", None, None)
         self._ctx: ModelContext | None = None
         self.terms: list[Term] = []
@@ -345,6 +359,9 @@ class _Run:
         self.built = 0.0
         self.stats: dict[str, int] = {}
         self.interrupted = False  # stopped by the user (Ctrl-C)
+        self.lp: threading.Thread | None = None  # the bound's thread (see build)
+        self.lp_value = 0  # its bound, model units
+        self.lp_solver = cp_model.CpSolver()
 
     @property
     def ctx(self) -> ModelContext:
@@ -410,6 +427,12 @@ class _Run:
         self.clock.tail = min(0.1 * whole, TAIL_SECONDS + TAIL_PER_OPTION * len(ctx.options))
         self.rec.per_hour = ctx.scale.per_hour
         self.dropped = hold_assumptions(ctx, self.best.decisions)
+        # the bound, on one thread beside the searches, on the model as built (the
+        # searches later hold the uncovered demand at the best found: not a relaxation)
+        units = self.plan.lp_bound * max(1.0, len(ctx.options) / 8000)
+        self.lp = threading.Thread(target=self._lp_bound, name="rota-lp-bound",
+                                   args=(ctx.model.clone(), units), daemon=True)  # fmt: skip
+        self.lp.start()
         for text in self.dropped:
             if self.rec.printer:
                 self.rec.printer(f"cannot be met, left out: {text}")
@@ -502,9 +525,24 @@ class _Run:
         self.rec.roster("swaps", self.best.cost / self.rec.per_hour, None)
 
     def close(self) -> None:
-        """Phase 5: the final roster's exact costs, if not known yet."""
+        """Phase 7: the final roster's exact costs, if not known yet, and the bound."""
         if self._ctx is not None and self.final is None and self.best.values is not None:
             self._replay_best()
+        if self.lp is not None:
+            self.lp.join(timeout=max(0.0, self.clock.left()))
+            if self.lp.is_alive():  # out of time: its bound so far is still a bound
+                self.lp_solver.stop_search()
+                self.lp.join()
+
+    def _lp_bound(self, model: cp_model.CpModel, units: float) -> None:
+        """The linear relaxation of the whole model (CP-SAT's max_lp worker alone), on
+        `units` or until the searches' deadline: a lower bound on every roster's cost."""
+        solver = self.lp_solver
+        configure(solver, workers=1, seed=self.seed, time_limit=max(0.05, self.clock.left()),
+                  units=units, subsolvers=["max_lp"],
+                  extra={"linearization_level": 2})  # fmt: skip
+        STOP.solve(solver, model)
+        self.lp_value = max(0, int(round(solver.best_objective_bound)))
 
     def result(self, time_limit: float) -> Result:
         clock, rec = self.clock, self.rec
@@ -523,7 +561,8 @@ class _Run:
                 if t.measure is not None:
                     uncovered[t.measure[0]] += value * t.measure[1]
             obj = self.best.cost
-            low = min(obj, max(self.bound, self.uncovered_bound))
+            lp = self.lp_value
+            low = min(obj, max(self.bound, self.uncovered_bound, lp))
             objective, bound = obj / per_hour, low / per_hour
             gap = 0.0 if obj == low else round((obj - low) / max(abs(obj), 1), 6)
             proven = Uncovered(self.best.short / per_hour, self.uncovered_bound / per_hour)

@@ -40,6 +40,9 @@ class Effort:
       (a site's staff, a fairness pool's ends, a pool steered to another total), after
       CP-SAT's own neighbourhood search has had the rest.
     - replay: units for each replay of a roster with its shifts fixed (its exact costs).
+    - lp_bound: units (per 8,000 shift options) for the whole model's linear relaxation
+      (CP-SAT's max_lp worker, one thread beside the searches): the lower bound that
+      gives the gap its meaning. It never touches the roster.
     """
 
     units: float | None = None  # None: default_effort of the month
@@ -47,6 +50,7 @@ class Effort:
     bound: float = 0.4
     polish: float = 0.4
     replay: float = 2.0
+    lp_bound: float = 4.0
 
     def __post_init__(self) -> None:
         if self.units is not None and not self.units > 0:
