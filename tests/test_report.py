@@ -154,6 +154,14 @@ def test_workbook_cells_are_dates_sized_frozen_and_never_formulas(tmp_path):
     for ws in wb.worksheets:
         assert all(ws.column_dimensions[get_column_letter(i)].width
                    for i in range(1, ws.max_column + 1))  # fmt: skip
+    # filters, A4 landscape one page wide, duty cells coloured, a legend sheet
+    assert duties.auto_filter.ref and duties.page_setup.orientation == "landscape"
+    assert duties.page_setup.fitToWidth == 1 and duties.sheet_properties.pageSetUpPr.fitToPage
+    fills = {c.fill.fgColor.rgb for row in wb["A"].iter_rows(min_row=2, min_col=3)
+             for c in row if c.value}  # fmt: skip
+    assert "00DBEAFE" in fills  # shifts
+    legend = {r[0]: r[1] for r in wb["Legend"].iter_rows(min_row=2, values_only=True)}
+    assert legend["E"].startswith("Early shift") and legend["AL"] == "annual leave"
     names = [row[0] for row in wb["A"].iter_rows(min_row=2, min_col=2, max_col=2)]
     hyperlink = [c for c in names if str(c.value).startswith("=HYPERLINK")]
     assert len(hyperlink) == 1 and hyperlink[0].data_type == "s"
@@ -226,3 +234,27 @@ def test_calendar_events_keep_their_uid_when_a_shift_changes(tmp_path):
         assert e.decoded("dtstamp") != e.decoded("dtstart")
         if str(e["summary"]).startswith(("Early", "Day", "Late", "Night")):
             assert str(e["location"]) == "Port A" and str(e["summary"]).endswith(", Port A")
+
+
+def test_calendars_with_rest_days_show_every_day(tmp_path):
+    """With --with-rest-days each person's calendar has an event for every day of the
+    month: their duties, and all-day events for rest days and leave (C1's annual leave
+    on 10-12 Feb reads "Annual leave")."""
+    from icalendar import Calendar
+
+    _sc, folder = folder_for(tmp_path, "2027-02")
+    cal_dir = tmp_path / "cal"
+    r = CliRunner().invoke(main, ["export", str(folder), "--ical", str(cal_dir),
+                                  "--with-rest-days"])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    cal = Calendar.from_ical((cal_dir / "C1.ics").read_bytes())
+    days: dict = {}
+    for e in cal.walk("VEVENT"):
+        start = e.decoded("dtstart")
+        day = start.date() if isinstance(start, datetime) else start
+        days.setdefault(day, []).append(str(e["summary"]))
+    assert len(days) == 28
+    assert days[date(2027, 2, 11)] == ["Annual leave"]
+    assert any(s == ["Rest day"] for s in days.values())
+    uids = [str(e["uid"]) for e in cal.walk("VEVENT")]
+    assert len(uids) == len(set(uids))

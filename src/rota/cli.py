@@ -9,70 +9,29 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from rota.errors import InputError
+from rota.options import (
+    EFFORT_HELP,
+    FORCE,
+    HISTORY,
+    MONTH,
+    NAMES,
+    OUT,
+    ROSTER,
+    PathType,
+    solver_options,
+)
 
 if TYPE_CHECKING:
     from rota.app import Generated
 
 EXIT_OK, EXIT_VIOLATION, EXIT_INPUT, EXIT_NO_ROSTER = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # Ctrl-C: the best roster so far was written
-
-F = TypeVar("F", bound=Callable[..., Any])
-PathType = click.Path(path_type=Path)
-
-
-def _options(*decorators: Callable[[F], F]) -> Callable[[F], F]:
-    """Several click options as one decorator, so that commands share them."""
-
-    def apply(f: F) -> F:
-        for d in reversed(decorators):
-            f = d(f)
-        return f
-
-    return apply
-
-
-MONTH = click.option("--month", required=True, metavar="YYYY-MM", help="The month to plan.")
-OUT = click.option("--out", type=PathType, default=Path("outputs"), show_default=True,
-                   help="Output folder; rosters go to OUT/<scenario>/<month>/.")  # fmt: skip
-FORCE = click.option("--force", is_flag=True, help="Replace an existing result.")
-HISTORY = click.option("--history", type=PathType, default=None,
-                       help="Previous roster (roster.csv format); overrides the scenario's "
-                       "history.csv.")  # fmt: skip
-ROSTER = click.option("--roster", type=PathType, required=True,
-                      help="The roster.csv to judge, also one edited by hand.")  # fmt: skip
-
-
-def solver_options(time_limit: float, effort: float | None, effort_help: str) -> Callable[[F], F]:
-    """--time-limit, --effort, --workers and --seed: how long and how hard to solve."""
-    return _options(
-        click.option("--time-limit", type=click.FloatRange(min=1), default=time_limit,
-                     show_default=True, help="Seconds for the whole run, loading included "
-                     "(a cap: the effort decides the roster)."),
-        click.option("--effort", type=click.FloatRange(min=0.1), default=effort,
-                     show_default=effort is not None, help=effort_help),
-        click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
-                     help="Solver threads."),
-        click.option("--seed", type=int, default=0, show_default=True, help="Solver random seed."),
-    )  # fmt: skip
-
-
-EFFORT_HELP = (
-    "Work units the solver spends (default 9, about 30 s for the default month on 2 cores, "
-    "and 9 per 8,000 shift options in larger months). The same inputs, seed, workers and "
-    "effort give the same roster on any machine, unless the time limit stops the run first."
-)
-NAMES = _options(
-    click.option("--scenario", type=PathType, default=None,
-                 help="The scenario, for staff names with --with-names."),
-    click.option("--with-names", is_flag=True, help="Show staff names."),
-)  # fmt: skip
 
 
 def _fail(exc: InputError) -> NoReturn:
@@ -311,9 +270,14 @@ def report(folder: Path, scenario: Path | None, with_names: bool) -> None:
 )
 @click.option("--ical", type=PathType, default=None,
               help="Write one .ics calendar per person into this folder.")  # fmt: skip
+@click.option(
+    "--with-rest-days",
+    is_flag=True,
+    help="Calendars also show rest days and days of leave or absence.",
+)
 @NAMES
-def export(folder: Path, xlsx: Path | None, ical: Path | None, scenario: Path | None,
-           with_names: bool) -> None:  # fmt: skip
+def export(folder: Path, xlsx: Path | None, ical: Path | None, with_rest_days: bool,
+           scenario: Path | None, with_names: bool) -> None:  # fmt: skip
     """Export a roster folder as an Excel workbook and/or personal calendars."""
     from rota.app import staff_names
     from rota.report.exports import write_calendars, write_workbook
@@ -330,7 +294,8 @@ def export(folder: Path, xlsx: Path | None, ical: Path | None, scenario: Path | 
         write_workbook(rf, xlsx, names)
         click.echo(str(xlsx))
     if ical is not None:
-        click.echo(f"{ical}: {write_calendars(rf, ical, names)} calendars")
+        n = write_calendars(rf, ical, names, rest_days=with_rest_days)
+        click.echo(f"{ical}: {n} calendars")
 
 
 @main.command()

@@ -12,8 +12,25 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from rota.io.write import atomic_write, ensure_dir
-from rota.report.folder import RosterFolder, person_totals
+from rota.report.folder import (
+    ABSENCES,
+    RosterFolder,
+    cell_kind,
+    legend,
+    person_totals,
+    rota_ids,
+)
 
+# duty cells coloured by kind, as in report.html
+FILLS = {
+    kind: PatternFill("solid", fgColor=colour)
+    for kind, colour in (
+        ("shift", "DBEAFE"),
+        ("night", "C7D2FE"),
+        ("absence", "FDE68A"),
+        ("oncall", "E9D5FF"),
+    )
+}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would run
 
 
@@ -27,10 +44,19 @@ def _put(ws: Worksheet, values: Sequence[object]) -> None:
 
 
 def _finish(ws: Worksheet, freeze: str, widths: dict[int, float] | None = None) -> None:
-    """Bold header, frozen panes, and columns as wide as their longest value."""
+    """Bold header, frozen panes, filters, landscape pages one page wide, and columns as
+    wide as their longest value."""
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = freeze
+    if ws.max_row > 1:
+        ws.auto_filter.ref = ws.dimensions
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
     for col in ws.iter_cols(min_row=1, max_row=ws.max_row):
         letter = get_column_letter(col[0].column)
         longest = max((len(_shown(c.value)) for c in col), default=8)
@@ -58,6 +84,7 @@ def workbook_bytes(rf: RosterFolder, names: dict[str, str] | None = None) -> byt
     from openpyxl import Workbook
 
     names = names or {}
+    on_call = rota_ids(rf)
     wb = Workbook()
     wb.remove(wb.active)
     shade = PatternFill("solid", fgColor="EEEEEE")
@@ -75,9 +102,12 @@ def workbook_bytes(rf: RosterFolder, names: dict[str, str] | None = None) -> byt
                       *[row.get(d.isoformat(), "") for d in rf.days]])  # fmt: skip
         for i, d in enumerate(rf.days, start=off + 1):
             fill = bh_fill if d in rf.bank_holidays else shade if d.weekday() >= 5 else None
-            if fill:
-                for col in ws.iter_cols(min_col=i, max_col=i):
-                    for c in col:
+            for col in ws.iter_cols(min_col=i, max_col=i):
+                for c in col:
+                    kind = cell_kind(str(c.value or ""), on_call) if c.row > 1 else "off"
+                    if kind in FILLS:
+                        c.fill = FILLS[kind]
+                    elif fill:
                         c.fill = fill
         days = {i: 7.0 for i in range(off + 1, off + 1 + len(rf.days))}
         _finish(ws, ws.cell(row=2, column=off + 1).coordinate, days)
@@ -109,6 +139,14 @@ def workbook_bytes(rf: RosterFolder, names: dict[str, str] | None = None) -> byt
         row[1].number_format = "yyyy-mm-dd"
         row[4].number_format = row[5].number_format = "yyyy-mm-dd hh:mm"
     _finish(ws, "B2")
+    ws = wb.create_sheet("Legend")
+    _put(ws, ["code", "meaning"])
+    for code, meaning in legend(rf, on_call):
+        _put(ws, [code, meaning])
+        kind = cell_kind(code, on_call)
+        if kind in FILLS:
+            ws.cell(row=ws.max_row, column=1).fill = FILLS[kind]
+    _finish(ws, "A2")
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -127,8 +165,10 @@ def write_workbook(rf: RosterFolder, path: Path, names: dict[str, str] | None = 
     os.replace(tmp, path)
 
 
-def calendars(rf: RosterFolder, names: dict[str, str] | None = None) -> dict[str, str]:
-    """staff_id -> iCalendar text: one event per duty, in local time with its zone."""
+def calendars(rf: RosterFolder, names: dict[str, str] | None = None,
+              rest_days: bool = False) -> dict[str, str]:  # fmt: skip
+    """staff_id -> iCalendar text: one event per duty, in local time with its zone; with
+    `rest_days`, an all-day event for each rest day and each day of leave or absence."""
     from icalendar import Calendar, Event
 
     names = names or {}
@@ -140,8 +180,10 @@ def calendars(rf: RosterFolder, names: dict[str, str] | None = None) -> dict[str
     by_person: dict[str, list] = {}
     for d in rf.duties:
         by_person.setdefault(d.staff_id, []).append(d)
+    cells = rf.cells() if rest_days else {}
     out = {}
-    for pid, duties in sorted(by_person.items()):
+    for pid in sorted(set(by_person) | set(cells)):
+        duties = by_person.get(pid, [])
         cal = Calendar()
         cal.add("prodid", "-//rota//duties//EN")
         cal.add("version", "2.0")
@@ -164,14 +206,40 @@ def calendars(rf: RosterFolder, names: dict[str, str] | None = None) -> dict[str
             if d.kind == "shift":
                 ev.add("description", f"{d.hours:.2f} paid hours")
             cal.add_component(ev)
+        for day, what in _days_off(rf, cells.get(pid)):
+            ev = Event()
+            ev.add("uid", f"{scen}-{pid}-{day.isoformat()}-day@rota")
+            ev.add("summary", what)
+            ev.add("dtstart", day)
+            ev.add("dtend", date.fromordinal(day.toordinal() + 1))
+            ev.add("dtstamp", written)
+            ev.add("transp", "TRANSPARENT")
+            cal.add_component(ev)
         cal.add_missing_timezones()
         out[pid] = cal.to_ical().decode("utf-8")
     return out
 
 
-def write_calendars(rf: RosterFolder, folder: Path, names: dict[str, str] | None = None) -> int:
+def _days_off(rf: RosterFolder, row: dict[str, str] | None) -> list[tuple[date, str]]:
+    """A person's days without a duty (grid.csv row): rest days, and leave or other
+    absence by its name."""
+    if row is None:
+        return []
+    out = []
+    for day in rf.days:
+        code = row.get(day.isoformat(), "")
+        first = code.split("+")[0]
+        if first in ABSENCES:
+            out.append((day, ABSENCES[first].capitalize()))
+        elif not code:
+            out.append((day, "Rest day"))
+    return out
+
+
+def write_calendars(rf: RosterFolder, folder: Path, names: dict[str, str] | None = None,
+                    rest_days: bool = False) -> int:  # fmt: skip
     ensure_dir(Path(folder))
-    cals = calendars(rf, names)
+    cals = calendars(rf, names, rest_days)
     for pid, text in cals.items():
         atomic_write(Path(folder) / f"{pid}.ics", text)
     return len(cals)

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from rota.domain.models import Duty
+from rota.domain.models import ABSENCE_CODES, Duty
 from rota.errors import InputError
 from rota.io.load import load_roster
 
@@ -142,3 +142,49 @@ def _is_night(start: datetime, end: datetime, tz: ZoneInfo) -> bool:
     from rota.horizon import night_minutes
 
     return night_minutes(start, end, tz) >= 180
+
+
+ABSENCES = {code: kind.replace("_", " ") for kind, code in ABSENCE_CODES.items()}
+
+
+def cell_kind(code: str, on_call: set[str]) -> str:
+    """How a grid cell is coloured: an absence, a night, an on-call day, a shift."""
+    if not code:
+        return "off"
+    parts = code.split("+")
+    if parts[0] in ABSENCES:
+        return "absence"
+    first = parts[0].split("@")[0]
+    if first in on_call:
+        return "oncall"
+    return "night" if first.startswith("N") else "shift"
+
+
+def rota_ids(rf: RosterFolder) -> set[str]:
+    """The scenario's on-call rotas (from summary.json), and any the roster holds."""
+    listed = set(rf.summary.get("names", {}).get("on_call_rotas", []))
+    return listed | {d.duty for d in rf.duties if d.kind == "on_call"}
+
+
+def legend(rf: RosterFolder, on_call: set[str]) -> list[tuple[str, str]]:
+    """Every code the grid shows, with what it means (and its times)."""
+    known = rf.summary.get("names", {})
+    what, times = known.get("duties", {}), known.get("times", {})
+    seen: set[str] = set()
+    for row in rf.grid:
+        for k, v in row.items():
+            if k[:1].isdigit() and v:
+                for part in v.split("+"):
+                    seen.add(part.split("@")[0])
+    out = []
+    for code in sorted(seen):
+        if code in ABSENCES:
+            out.append((code, ABSENCES[code]))
+        elif code in on_call:
+            out.append((code, f"{what.get(code, 'on call')}, handover to handover "
+                              f"({times.get(code, '')})"))  # fmt: skip
+        else:
+            out.append((code, f"{what.get(code, 'shift')} {times.get(code, '')}".strip()))
+    out.append(("CODE@SITE", "a shift away from the person's base site"))
+    out.append(("A+B", "two things on one day (an absence, a shift, an on-call day)"))
+    return out

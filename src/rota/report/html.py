@@ -15,27 +15,12 @@ from datetime import date, datetime
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from rota.domain.models import ABSENCE_CODES
-from rota.report.folder import RosterFolder, person_totals
+from rota.report.folder import RosterFolder, cell_kind, legend, person_totals, rota_ids
 
-ABSENCES = {code: kind.replace("_", " ") for kind, code in ABSENCE_CODES.items()}
 SHORTFALL_ROWS = 300
 
 _env = Environment(loader=PackageLoader("rota.report"), autoescape=select_autoescape(["html"]),
                    trim_blocks=True, lstrip_blocks=True)  # fmt: skip
-
-
-def _cls_of(code: str, on_call: set[str]) -> str:
-    """How a grid cell is coloured: an absence, a night, an on-call day, a shift."""
-    if not code:
-        return "off"
-    parts = code.split("+")
-    if parts[0] in ABSENCES:
-        return "absence"
-    first = parts[0].split("@")[0]
-    if first in on_call:
-        return "oncall"
-    return "night" if first.startswith("N") else "shift"
 
 
 def _day_class(rf: RosterFolder, day: date) -> str:
@@ -100,7 +85,7 @@ def _sites(rf: RosterFolder, names: dict[str, str], on_call: set[str]) -> list[d
             people.append({
                 "label": f"{pid} {names[pid]}" if pid in names else pid, "title": pid,
                 "rank": rank, "supervisor": rank in sup_ranks,
-                "cells": [{"code": c, "cls": f"{_cls_of(c, on_call)} {_day_class(rf, d)}"}
+                "cells": [{"code": c, "cls": f"{cell_kind(c, on_call)} {_day_class(rf, d)}"}
                           for c, d in zip(codes, rf.days, strict=True)],
             })  # fmt: skip
         has_cover = any(r["site"] == site for r in rf.coverage)
@@ -119,16 +104,10 @@ def _on_call(rf: RosterFolder) -> list[dict]:
         if d.kind == "on_call":
             held[d.duty][d.date].append(d.staff_id)
     names = rf.summary.get("names", {}).get("duties", {})
-    rotas = sorted(_rota_ids(rf))
+    rotas = sorted(rota_ids(rf))
     return [{"id": r, "name": names.get(r, r),
              "holders": [" ".join(sorted(held[r].get(d, []))) for d in rf.days]}
             for r in rotas]  # fmt: skip
-
-
-def _rota_ids(rf: RosterFolder) -> set[str]:
-    """The scenario's on-call rotas (from summary.json), and any the roster holds."""
-    listed = set(rf.summary.get("names", {}).get("on_call_rotas", []))
-    return listed | {d.duty for d in rf.duties if d.kind == "on_call"}
 
 
 def _totals(rf: RosterFolder, names: dict[str, str]) -> list[dict]:
@@ -146,30 +125,6 @@ def _totals(rf: RosterFolder, names: dict[str, str]) -> list[dict]:
             **{k: r[k] for k in ("shifts", "nights", "weekends", "bank_holidays",
                                  "on_call_days")},
         })  # fmt: skip
-    return out
-
-
-def _legend(rf: RosterFolder, on_call: set[str]) -> list[tuple[str, str]]:
-    """Every code the grid shows, with what it means (and its times)."""
-    known = rf.summary.get("names", {})
-    what, times = known.get("duties", {}), known.get("times", {})
-    seen: set[str] = set()
-    for row in rf.grid:
-        for k, v in row.items():
-            if k[:1].isdigit() and v:
-                for part in v.split("+"):
-                    seen.add(part.split("@")[0])
-    out = []
-    for code in sorted(seen):
-        if code in ABSENCES:
-            out.append((code, ABSENCES[code]))
-        elif code in on_call:
-            out.append((code, f"{what.get(code, 'on call')}, handover to handover "
-                              f"({times.get(code, '')})"))  # fmt: skip
-        else:
-            out.append((code, f"{what.get(code, 'shift')} {times.get(code, '')}".strip()))
-    out.append(("CODE@SITE", "a shift away from the person's base site"))
-    out.append(("A+B", "two things on one day (an absence, a shift, an on-call day)"))
     return out
 
 
@@ -197,7 +152,7 @@ def render(rf: RosterFolder, names: dict[str, str] | None = None) -> str:
     """The whole page. `names` (staff id -> name) only when the user asked for names."""
     names = names or {}
     s = rf.summary
-    on_call = _rota_ids(rf)
+    on_call = rota_ids(rf)
     u = s.get("uncovered") or {}
     parts = [f"{u.get(k, 0):g} h of {k.split('_')[0]}" for k in
              ("officer_hours", "supervisor_hours", "skill_hours") if u.get(k)]  # fmt: skip
@@ -220,5 +175,5 @@ def render(rf: RosterFolder, names: dict[str, str] | None = None) -> str:
         totals=_totals(rf, names),
         shortfall_head=["site", "start", "end", "kind", "missing", "person_hours", "reason"],
         shortfall=shortfall, shortfall_more=max(0, len(rf.shortfall) - SHORTFALL_ROWS),
-        legend=_legend(rf, on_call),
+        legend=legend(rf, on_call),
     )  # fmt: skip

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-DEFAULT_EFFORT = 9.0  # the default month (7.9k shift options) in about 30 s on 2 workers
+DEFAULT_EFFORT = 9.0  # the default month (7.9k shift options): 33 s of search on 2 workers
 EFFORT_OPTIONS = 8000  # ... and as many units per this many shift options beyond it
 
 
