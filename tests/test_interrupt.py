@@ -37,7 +37,7 @@ def _wait_for(proc: subprocess.Popen, text: str) -> list[str]:
 
 def test_ctrl_c_writes_the_best_roster_marked_interrupted(tmp_path):
     """An effort far beyond what the test waits for (500 units, minutes of work); once
-    the model has costed the first roster, SIGINT. The run ends with exit 130, a roster
+    the model has costed the first roster, SIGINT. The run ends with exit 0, a roster
     the checker passes, and summary.json saying it was interrupted."""
     cmd = [
         sys.executable,
@@ -64,7 +64,7 @@ def test_ctrl_c_writes_the_best_roster_marked_interrupted(tmp_path):
         out, err = proc.communicate(timeout=HANG)
     finally:
         proc.kill()
-    assert proc.returncode == 130, err
+    assert proc.returncode == 0, err
     assert "stopped by Ctrl-C" in err
     folder = tmp_path / "eastern-region" / "2026-12"
     summary = json.loads((folder / "summary.json").read_text())

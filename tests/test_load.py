@@ -157,6 +157,9 @@ def test_a_history_from_another_scenario_exits_2(tmp_path):
     (sc / "history.csv").write_text(header + row.format(pid="P1", site="ZZZ"))
     r = run(["generate", str(sc), "--month", "2027-02"])
     assert r.exit_code == 2 and "history.csv row 2, field site: unknown site 'ZZZ'" in r.output
+    (sc / "history.csv").write_text(header + row.format(pid="P1", site="A").replace(",E,", ",Q,"))
+    r = run(["generate", str(sc), "--month", "2027-02"])
+    assert r.exit_code == 2 and "row 2, field duty: unknown shift code 'Q'" in r.output
 
 
 def test_a_symlinked_month_folder_is_refused(tmp_path):

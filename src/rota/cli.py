@@ -2,7 +2,7 @@
 
 Exit codes: 0 done; 1 `check` found a hard-rule violation; 2 bad input or usage (one
 line naming file, row and field); 3 no roster (inputs that contradict each other);
-130 stopped by Ctrl-C, the best roster so far written.
+130 aborted by a second Ctrl-C, nothing written (the first writes the best roster so far).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from rota.app import Generated
 
 EXIT_OK, EXIT_VIOLATION, EXIT_INPUT, EXIT_NO_ROSTER = 0, 1, 2, 3
-EXIT_INTERRUPTED = 130  # Ctrl-C: the best roster so far was written
+EXIT_ABORTED = 130  # a second Ctrl-C: stopped at once, nothing written
 
 
 def _fail(exc: InputError) -> NoReturn:
@@ -87,6 +87,9 @@ def generate(scenario: Path, month: str | None, months: str | None, quiet: bool,
                                       **opts)  # fmt: skip
     except InputError as exc:
         _fail(exc)
+    except KeyboardInterrupt:  # the second Ctrl-C: nothing more is written
+        click.echo("aborted: nothing written for the month being planned", err=True)
+        sys.exit(EXIT_ABORTED)
     code = EXIT_OK
     for g in done:
         code = max(code, _report_generated(g, opts["time_limit"]))
@@ -128,7 +131,7 @@ def _report_generated(g: Generated, time_limit: float) -> int:
         for v in rep.hard[:20]:
             click.echo(f"  {v.line()}", err=True)
         return EXIT_VIOLATION
-    return EXIT_INTERRUPTED if res.interrupted else EXIT_OK
+    return EXIT_OK
 
 
 @main.command()

@@ -24,22 +24,25 @@ class Rule:
 CATALOGUE: tuple[Rule, ...] = (
     # ---- duties and eligibility
     Rule("duty.one_per_day", "At most one shift starts per person per day.",
-         "the roster format (grid.csv holds one duty per person per day)"),
+         "unit policy (one duty per person per day, as the duty sheet shows it)"),
     Rule("duty.template", "A shift matches a shift template valid on that day at that site, "
-         "with the template's start and end.", "scenario.toml [[shift_templates]]"),
+         "with the template's start and end.",
+         "unit policy (the unit's shift templates, scenario.toml [[shift_templates]])"),
     Rule("duty.max_shift_hours", "No shift is longer than the maximum paid hours.",
          "PFEW shift-pattern guidance (12 h not recommended)", param="rules.max_shift_hours"),
     Rule("eligibility.not_rostered", "People with 0 contracted hours get no shifts.",
-         "staff.csv contract_hours_per_week"),
+         "unit policy (people on 0 contracted hours are not rostered)"),
     Rule("eligibility.absence", "No duty starts on a day of leave, sickness, training, court "
-         "or other absence.", "absences.csv"),
+         "or other absence.",
+         "unit policy (leave, sickness, training and court days are kept free)"),
     Rule("eligibility.restricted", "People on restricted duties work only at non-operational "
-         "sites.", "absences.csv (restricted)"),
+         "sites.", "force policy (restricted duties: no operational posting)"),
     Rule("eligibility.officer_safety", "Operational posts need a valid officer_safety "
          "accreditation on the day the shift starts.",
-         "scenario.toml [[sites]] operational; force policy (annual officer safety refresher)"),
+         "force policy (annual officer safety refresher before operational duty)"),
     Rule("eligibility.site", "With home_site_only, people work only at their base site or "
-         "their sites_allowed.", "scenario.toml [rules]", param="rules.home_site_only"),
+         "their sites_allowed.",
+         "unit policy (postings; rules.home_site_only)", param="rules.home_site_only"),
     # ---- working time
     Rule("rest.min_hours", "At least the minimum rest between the end of one shift and the "
          "start of the next.", "WTR 1998 reg 10 (11 h daily rest); PR 2003 Annex E",
@@ -60,7 +63,7 @@ CATALOGUE: tuple[Rule, ...] = (
     Rule("hours.avg_weekly", "Paid hours over the horizon average at most the weekly maximum.",
          "WTR 1998 reg 4 (48 h average week)", param="rules.max_avg_weekly_hours"),
     Rule("hours.over_contract", "Rostered hours exceed the contracted target by at most the "
-         "cap.", "scenario.toml [rules]; PR 2003 Annex G (overtime)",
+         "cap.", "PR 2003 Annex G (overtime); unit policy (the cap)",
          param="rules.max_over_contract_hours"),
     Rule("weekends.max_worked", "With max_weekends_worked set, nobody works more weekends "
          "than that in any weekends_window_weeks consecutive weekends (a weekend is worked "
@@ -69,47 +72,53 @@ CATALOGUE: tuple[Rule, ...] = (
          param="rules.max_weekends_worked"),
     # ---- cover (soft: shortfall is uncovered time, never infeasible)
     Rule("cover.officers", "Enough officers fit for operational duty on duty at the site.",
-         "scenario.toml [[demand]] officers", hard=False),
+         "unit policy (each port's demand, scenario.toml [[demand]])", hard=False),
     Rule("cover.supervisors", "Enough supervisors (supervisor ranks or a valid "
          "acting_sergeant) on duty at the site.",
-         "scenario.toml [[demand]] supervisors; TA 2000 Sch 8 para 20K", hard=False),
+         "TA 2000 Sch 8 para 20K (reviews by an officer of higher rank); unit policy (demand)",
+         hard=False),
     Rule("cover.skill", "Enough people holding the accreditation valid on the day.",
-         "scenario.toml [[demand]] skills; Schedule 7 Code of Practice para 4 (only accredited "
+         "Schedule 7 Code of Practice for Examining Officers para 4 (only accredited "
          "examining officers)", hard=False),
     Rule("supervision.whenever_staffed", "Whenever anyone is on duty at an operational site, "
          "a supervisor is on duty too (at the site, or in the region).",
-         "TA 2000 Sch 8 para 20K (reviews by an officer of higher rank); scenario.toml [rules]",
+         "TA 2000 Sch 8 para 20K (reviews by an officer of higher rank)",
          hard=False, param="rules.supervisor_whenever_staffed"),
     # ---- on call
     Rule("oncall.eligibility", "On-call holders belong to the rota's units and ranks and "
-         "hold its accreditations on every day of the block.", "scenario.toml [[on_call]]; "
+         "hold its accreditations on every day of the block.", "RIPA 2000 s29(5); "
          "APP undercover policing (work only while accredited)"),
     Rule("oncall.absence", "No on-call day overlaps an absence of its holder.",
-         "absences.csv"),
+         "unit policy (nobody on call while on leave or absent)"),
     Rule("oncall.block", "On-call days come in whole blocks starting on block_start, held by "
-         "the same people for the whole block.", "scenario.toml [[on_call]] block_days"),
+         "the same people for the whole block.",
+         "unit policy (weekly on-call blocks, [[on_call]] block_days)"),
     Rule("oncall.per_day", "No more holders per on-call day than per_day.",
-         "scenario.toml [[on_call]] per_day"),
+         "unit policy ([[on_call]] per_day)"),
     Rule("oncall.max_blocks", "Nobody holds more blocks than the maximum in the horizon.",
-         "scenario.toml [[on_call]] max_blocks_per_person"),
+         "unit policy ([[on_call]] max_blocks_per_person)"),
     Rule("oncall.back_to_back", "Nobody holds two consecutive blocks.",
-         "scenario.toml [[on_call]] no_back_to_back"),
+         "unit policy ([[on_call]] no_back_to_back)"),
     Rule("oncall.no_nights", "Nobody works a night shift while on call.",
-         "scenario.toml [[on_call]] no_night_shifts"),
-    Rule("oncall.one_rota", "Nobody is on two on-call rotas at once.", "scenario.toml [[on_call]]"),
+         "unit policy ([[on_call]] no_night_shifts)"),
+    Rule("oncall.one_rota", "Nobody is on two on-call rotas at once.",
+         "unit policy (one on-call rota at a time)"),
     Rule("oncall.continue", "A block running at the start of the horizon is continued by "
-         "the same holders while they remain eligible.", "history.csv"),
+         "the same holders while they remain eligible.",
+         "unit policy (a block in progress is held whole, across months)"),
     Rule("oncall.cover", "Every on-call day has per_day holders.", "RIPA 2000 s29(5) (a "
          "cover officer and a supervisor at all times)", hard=False),
     # ---- soft costs
     Rule("contract.deviation", "Rostered hours close to the contracted target.",
          "PR 2003 Annex E (normal 40 h week)", hard=False),
-    Rule("site.off_base", "Shifts at the base site preferred.", "scenario.toml [weights]",
+    Rule("site.off_base", "Shifts at the base site preferred.",
+         "unit policy (a preference, weighed by [weights] off_base_shift)",
          hard=False),
-    Rule("request.denied", "Staff requests granted where possible.", "requests.csv",
+    Rule("request.denied", "Staff requests granted where possible.",
+         "unit policy (requests granted where cover allows, weighed by [weights])",
          hard=False),
     Rule("fairness.spread", "Nights, weekends, bank holidays and on-call days shared evenly.",
-         "scenario.toml [weights]", hard=False),
+         "unit policy (fair shares, weighed by [weights] fairness_*)", hard=False),
 )  # fmt: skip
 
 RULES: dict[str, Rule] = {r.id: r for r in CATALOGUE}
