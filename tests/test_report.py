@@ -258,3 +258,32 @@ def test_calendars_with_rest_days_show_every_day(tmp_path):
     assert any(s == ["Rest day"] for s in days.values())
     uids = [str(e["uid"]) for e in cal.walk("VEVENT")]
     assert len(uids) == len(set(uids))
+
+
+def test_duty_sheet_has_a_row_per_person_and_day(tmp_path):
+    """The duty sheet for a rostering system: every person, every day, a duty with its
+    local HH:MM times, leave by its code, or a rest day; --excel adds a BOM and CRLF."""
+    _sc, folder = folder_for(tmp_path, "2027-02")
+    sheet = tmp_path / "duties.csv"
+    r = CliRunner().invoke(main, ["export", str(folder), "--duty-csv", str(sheet)])
+    assert r.exit_code == 0, r.output
+    rows = list(csv.DictReader(sheet.open(newline="")))
+    assert list(rows[0]) == ["staff_id", "date", "code", "kind", "start", "end", "hours", "site"]
+    per_person: dict = {}
+    for row in rows:
+        per_person.setdefault(row["staff_id"], set()).add(row["date"])
+    assert len(per_person) == 10 and all(len(days) == 28 for days in per_person.values())
+    roster = roster_rows(folder)
+    shifts = [r for r in rows if r["kind"] == "shift"]
+    assert len(shifts) == sum(1 for r in roster if r["kind"] == "shift")
+    first = roster[0]
+    mine = next(r for r in shifts if (r["staff_id"], r["date"]) == (first["staff_id"],
+                                                                    first["date"]))  # fmt: skip
+    assert mine["start"] == first["start"][11:16] and mine["code"] == first["duty"]
+    assert {r["code"] for r in rows if r["staff_id"] == "C1" and r["date"] == "2027-02-11"} == {
+        "AL"
+    }
+    assert any(r["kind"] == "rest_day" and r["code"] == "RD" for r in rows)
+    r = CliRunner().invoke(main, ["export", str(folder), "--duty-csv", str(sheet), "--excel"])
+    raw = sheet.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw

@@ -278,16 +278,27 @@ def report(folder: Path, scenario: Path | None, with_names: bool) -> None:
     is_flag=True,
     help="Calendars also show rest days and days of leave or absence.",
 )
+@click.option(
+    "--duty-csv",
+    type=PathType,
+    default=None,
+    help="Write the duty sheet for a rostering system (a row per person and day).",
+)
+@click.option("--excel", is_flag=True, help="The duty sheet with a BOM and CRLF, for Excel.")
 @NAMES
 def export(folder: Path, xlsx: Path | None, ical: Path | None, with_rest_days: bool,
-           scenario: Path | None, with_names: bool) -> None:  # fmt: skip
-    """Export a roster folder as an Excel workbook and/or personal calendars."""
+           duty_csv: Path | None, excel: bool, scenario: Path | None,
+           with_names: bool) -> None:  # fmt: skip
+    """Export a roster folder as an Excel workbook, personal calendars and/or the duty
+    sheet for a rostering system."""
     from rota.app import staff_names
+    from rota.io.write import atomic_write
+    from rota.report.exports import duty_csv as duty_sheet
     from rota.report.exports import write_calendars, write_workbook
     from rota.report.folder import read_folder
 
-    if xlsx is None and ical is None:
-        _fail(InputError("usage", "give --xlsx FILE and/or --ical DIR"))
+    if xlsx is None and ical is None and duty_csv is None:
+        _fail(InputError("usage", "give --xlsx FILE, --ical DIR and/or --duty-csv FILE"))
     try:
         rf = read_folder(folder)
         names = staff_names(folder, scenario, with_names)
@@ -299,6 +310,9 @@ def export(folder: Path, xlsx: Path | None, ical: Path | None, with_rest_days: b
     if ical is not None:
         n = write_calendars(rf, ical, names, rest_days=with_rest_days)
         click.echo(f"{ical}: {n} calendars")
+    if duty_csv is not None:
+        atomic_write(duty_csv, duty_sheet(rf, names, excel=excel))
+        click.echo(str(duty_csv))
 
 
 @main.command()

@@ -243,3 +243,44 @@ def write_calendars(rf: RosterFolder, folder: Path, names: dict[str, str] | None
     for pid, text in cals.items():
         atomic_write(Path(folder) / f"{pid}.ics", text)
     return len(cals)
+
+
+DUTY_COLUMNS = ["staff_id", "date", "code", "kind", "start", "end", "hours", "site"]
+
+
+def duty_csv(rf: RosterFolder, names: dict[str, str] | None = None, excel: bool = False) -> str:
+    """The duty sheet a rostering system imports: one row per person and day that holds
+    something (a shift, an on-call day, leave or another absence, a rest day), with the
+    local start and end (HH:MM) of duties. `excel`: a byte-order mark and CRLF line
+    ends, as Excel on Windows expects."""
+    import csv
+    import io
+
+    names = names or {}
+    tz = rf.tz
+    by_day: dict[tuple[str, date], list] = {}
+    for d in rf.duties:
+        by_day.setdefault((d.staff_id, d.date), []).append(d)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n" if excel else "\n")
+    w.writerow(DUTY_COLUMNS + (["name"] if names else []))
+    cells = rf.cells()
+    people = sorted(set(cells) | {d.staff_id for d in rf.duties})
+    for pid in people:
+        tail = [names.get(pid, "")] if names else []
+        for day in rf.days:
+            duties = by_day.get((pid, day), [])
+            for d in sorted(duties, key=lambda x: x.start):
+                w.writerow([pid, day.isoformat(), d.duty, d.kind,
+                            d.start.astimezone(tz).strftime("%H:%M"),
+                            d.end.astimezone(tz).strftime("%H:%M"),
+                            f"{d.hours:.2f}", d.site, *tail])  # fmt: skip
+            if duties:
+                continue
+            first = cells.get(pid, {}).get(day.isoformat(), "").split("+")[0]
+            if first in ABSENCES:
+                w.writerow([pid, day.isoformat(), first, "absence", "", "", "", "", *tail])
+            elif pid in cells:
+                w.writerow([pid, day.isoformat(), "RD", "rest_day", "", "", "", "", *tail])
+    text = buf.getvalue()
+    return "\ufeff" + text if excel else text
