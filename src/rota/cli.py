@@ -64,9 +64,10 @@ def main() -> None:
 @FORCE
 @click.option("--with-names", is_flag=True, help="Add staff names to roster.csv and grid.csv.")
 @click.option("--quiet", is_flag=True, help="No progress lines.")
+@click.option("-v", "--verbose", is_flag=True, help="A line for every better roster found.")
 @click.option("--no-report", is_flag=True, help="Do not write report.html.")
 def generate(scenario: Path, month: str | None, months: str | None, quiet: bool,
-             no_report: bool, **opts: Any) -> None:  # fmt: skip
+             verbose: bool, no_report: bool, **opts: Any) -> None:  # fmt: skip
     """Plan a month (--month) or a chain of months (--months) for SCENARIO (a folder or
     its scenario.toml) and write the rosters."""
     started = time.monotonic()
@@ -78,7 +79,7 @@ def generate(scenario: Path, month: str | None, months: str | None, quiet: bool,
     if (month is None) == (months is None):
         _fail(InputError("usage", "give either --month YYYY-MM or --months FIRST..LAST"))
     try:
-        with interruptible(), ProgressLine() as line:
+        with interruptible(), ProgressLine(limit=opts["time_limit"], verbose=verbose) as line:
             printer = (lambda _line: None) if quiet else line
             if month is not None:
                 done = [run(scenario, month, printer=printer, started=started, **opts)]

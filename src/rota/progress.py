@@ -15,10 +15,13 @@ class ProgressLine:
     """A printer for `solve` (each call: a line such as "[  12.3s] improve: objective
     2,721.00"), as a context manager that clears up the live line at the end."""
 
-    def __init__(self, console: Console | None = None) -> None:
+    def __init__(self, console: Console | None = None, limit: float | None = None,
+                 verbose: bool = False) -> None:  # fmt: skip
         self.console = console or Console(stderr=True)
         self.live: Live | None = None
         self.phase: str | None = None
+        self.limit = limit  # the time limit, shown beside the elapsed time
+        self.verbose = verbose  # every line, not only the first of each phase
 
     def __enter__(self) -> ProgressLine:
         if self.console.is_terminal:
@@ -34,9 +37,16 @@ class ProgressLine:
 
     def __call__(self, line: str) -> None:
         if self.live is not None:
-            self.live.update(Text(line), refresh=True)
+            self.live.update(Text(self._shown(line)), refresh=True)
             return
         phase = line.split("] ", 1)[-1].split(":", 1)[0]
-        if phase != self.phase:  # the first line of each phase, the rest stay quiet
+        if self.verbose or phase != self.phase:  # else only the first line of a phase
             self.phase = phase
             print(line, file=sys.stderr, flush=True)
+
+    def _shown(self, line: str) -> str:
+        """The live line: the elapsed time against the limit, then what was found."""
+        if self.limit is None or not line.startswith("[") or "] " not in line:
+            return line
+        stamp, what = line[1:].split("] ", 1)
+        return f"{stamp.strip()} of {self.limit:g} s  {what}"
