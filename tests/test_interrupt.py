@@ -73,3 +73,24 @@ def test_ctrl_c_writes_the_best_roster_marked_interrupted(tmp_path):
                             "2026-12", "--roster", str(folder / "roster.csv")],
                            capture_output=True, text=True)  # fmt: skip
     assert check.returncode == 0, check.stdout[-2000:]
+
+
+def test_a_stop_asked_before_a_search_begins_still_gives_a_response():
+    """Ctrl-C may land between two searches: the next one then returns at once, with a
+    response the caller can read (its work, its status), not an error."""
+    from ortools.sat.python import cp_model
+
+    from rota.solve.core.stop import STOP
+
+    m = cp_model.CpModel()
+    xs = [m.new_bool_var(f"x{i}") for i in range(50)]
+    m.maximize(sum(xs))
+    STOP.request()
+    try:
+        solver = cp_model.CpSolver()
+        status = STOP.solve(solver, m)
+        assert status == cp_model.UNKNOWN and solver.deterministic_time == 0.0
+    finally:
+        STOP.reset()
+    solver = cp_model.CpSolver()
+    assert STOP.solve(solver, m) == cp_model.OPTIMAL  # a new solve after reset runs

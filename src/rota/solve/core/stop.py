@@ -50,8 +50,9 @@ class _Stop:
         with self._lock:
             self._active.add(solver)
         try:
-            if self._event.is_set():
-                return cp_model.UNKNOWN
+            if self._event.is_set():  # asked to stop before it began: a solve of no
+                solver.parameters.max_time_in_seconds = 0.0  # time, so that its
+                solver.parameters.max_deterministic_time = 0.0  # response exists
             return solver.solve(model, callback)
         finally:
             with self._lock:
