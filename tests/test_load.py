@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from conftest import make_scenario
+from conftest import budget, make_scenario
 from rota.cli import main
 
 
@@ -157,9 +157,11 @@ def test_a_history_from_another_scenario_exits_2(tmp_path):
     (sc / "history.csv").write_text(header + row.format(pid="P1", site="ZZZ"))
     r = run(["generate", str(sc), "--month", "2027-02"])
     assert r.exit_code == 2 and "history.csv row 2, field site: unknown site 'ZZZ'" in r.output
+    # a shift code the scenario no longer uses is not an error: patterns change
     (sc / "history.csv").write_text(header + row.format(pid="P1", site="A").replace(",E,", ",Q,"))
-    r = run(["generate", str(sc), "--month", "2027-02"])
-    assert r.exit_code == 2 and "row 2, field duty: unknown shift code 'Q'" in r.output
+    r = run(["generate", str(sc), "--month", "2027-02", "--out", str(tmp_path / "out"),
+             *budget(0.5), "--quiet", "--no-report"])  # fmt: skip
+    assert r.exit_code == 0, r.output
 
 
 def test_a_symlinked_month_folder_is_refused(tmp_path):
