@@ -94,6 +94,8 @@ def test_comparison_equals_check_on_each_roster(tmp_path):
     )
     assert r.exit_code == 0, r.output
     assert "minus-two-pc" in r.output and "s7-lapse" in r.output
+    # progress, not on a terminal: a line as each variant finishes
+    assert r.stderr.count(" h uncovered") == 4 and "longer-days: " in r.stderr
     rows = list(csv.DictReader((out / "small" / "2027-02" / "comparison.csv").open()))
     assert [x["variant"] for x in rows] == ["base", "minus-two-pc", "s7-lapse", "longer-days"]
     for row in rows:

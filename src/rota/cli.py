@@ -197,9 +197,12 @@ def explain(scenario: Path, month: str, roster: Path, site: str, at: str,
 def scenario(variants: Path, month: str, **opts: Any) -> None:
     """Solve a scenario and the variants of VARIANTS (a TOML file) side by side."""
     from rota.compare import compare_variants, table
+    from rota.progress import VariantsProgress
 
     try:
-        rows, written = compare_variants(variants, month, **opts)
+        with VariantsProgress() as shown:
+            rows, written = compare_variants(variants, month, on_start=shown.start,
+                                             on_done=shown.done, **opts)  # fmt: skip
     except InputError as exc:
         _fail(exc)
     click.echo(table(rows))

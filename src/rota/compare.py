@@ -7,7 +7,8 @@ it wrote, so every figure of the comparison is what `rota check` would say.
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,9 +66,12 @@ def run_one(variants_file: str, name: str | None, month: str, opts: dict) -> dic
     return {"variant": name or "base", **_figures(g)}
 
 
-def compare(variants_file: Path, month: str, *, jobs: int = 1, **opts: Any) -> list[dict]:
+def compare(variants_file: Path, month: str, *, jobs: int = 1,
+            on_start: Callable[[list[str]], None] | None = None,
+            on_done: Callable[[dict], None] | None = None, **opts: Any) -> list[dict]:  # fmt: skip
     """Base first, then every variant, in the file's order. Validates every variant
-    before solving any, so a bad change fails fast (exit 2)."""
+    before solving any, so a bad change fails fast (exit 2). `on_start` hears the names
+    to be solved, `on_done` each variant's figures as it finishes (for progress)."""
     from rota.io.load import load_scenario
     from rota.variants import apply_variant, load_variants
 
@@ -76,11 +80,19 @@ def compare(variants_file: Path, month: str, *, jobs: int = 1, **opts: Any) -> l
     for v in variants:
         apply_variant(sc, v, Path(variants_file).name)
     names: list[str | None] = [None, *[v.name for v in variants]]
+    if on_start is not None:
+        on_start([n or "base" for n in names])
+    done = on_done or (lambda _row: None)
+    rows: list[dict] = []
     if jobs <= 1:
-        rows = [run_one(str(variants_file), n, month, opts) for n in names]
+        for n in names:
+            rows.append(run_one(str(variants_file), n, month, opts))
+            done(rows[-1])
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = [pool.submit(run_one, str(variants_file), n, month, opts) for n in names]
+            for f in as_completed(futures):
+                done(f.result())
             rows = [f.result() for f in futures]
     base = rows[0]
     for r in rows:

@@ -8,6 +8,14 @@ from types import TracebackType
 
 from rich.console import Console
 from rich.live import Live
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.text import Text
 
 
@@ -50,3 +58,37 @@ class ProgressLine:
             return line
         stamp, what = line[1:].split("] ", 1)
         return f"{stamp.strip()} of {self.limit:g} s  {what}"
+
+
+class VariantsProgress:
+    """`rota scenario`'s progress: on a terminal a bar of the variants solved, with the
+    last one's uncovered hours; written to a file, a line as each variant finishes."""
+
+    def __init__(self, console: Console | None = None) -> None:
+        self.console = console or Console(stderr=True)
+        self.progress: Progress | None = None
+        self.task: TaskID | None = None
+
+    def __enter__(self) -> VariantsProgress:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:  # fmt: skip
+        if self.progress is not None:
+            self.progress.stop()
+
+    def start(self, names: list[str]) -> None:
+        if self.console.is_terminal:
+            self.progress = Progress(TextColumn("{task.description}"), BarColumn(),
+                                     MofNCompleteColumn(), TimeElapsedColumn(),
+                                     console=self.console)  # fmt: skip
+            self.task = self.progress.add_task(f"solving {len(names)} variants", total=len(names))
+            self.progress.start()
+
+    def done(self, row: dict) -> None:
+        hours = sum(row.get(k, 0) for k in ("officer_hours", "supervisor_hours", "skill_hours"))
+        line = f"{row['variant']}: {row['status']}, {hours:g} h uncovered"
+        if self.progress is not None and self.task is not None:
+            self.progress.update(self.task, advance=1, description=line)
+        else:
+            print(line, file=sys.stderr, flush=True)
