@@ -98,6 +98,9 @@ def test_comparison_equals_check_on_each_roster(tmp_path):
     assert r.stderr.count(" h uncovered") == 4 and "longer-days: " in r.stderr
     rows = list(csv.DictReader((out / "small" / "2027-02" / "comparison.csv").open()))
     assert [x["variant"] for x in rows] == ["base", "minus-two-pc", "s7-lapse", "longer-days"]
+    # what is known of each variant's least uncovered demand, in summary.json's words
+    assert all(x["uncovered_demand"] == "proven minimum"
+               or x["uncovered_demand"].startswith("at most ") for x in rows)  # fmt: skip
     for row in rows:
         name = "small" if row["variant"] == "base" else f"small--{row['variant']}"
         folder = out / name / "2027-02"

@@ -48,6 +48,9 @@ def _figures(g: Generated) -> dict:
         per_site[key] = per_site.get(key, 0.0) + s.missing * (s.end - s.start) / 60
     row["by_site"] = {k: round(v, 2) for k, v in sorted(per_site.items())}
     row["folder"] = str(g.folder) if g.folder else ""
+    # what is known of the least uncovered demand: "proven minimum" or its distance above
+    # the bound (summary.json's words)
+    row["uncovered_demand"] = (g.summary.get("uncovered_demand") or {}).get("says", "")
     return row
 
 
@@ -114,7 +117,10 @@ def comparison_csv(rows: list[dict]) -> str:
     by_site = by_site.reindex(columns=sorted(by_site.columns)).fillna(0.0)
     by_site.columns = [f"uncovered_{s.replace(':', '_')}_hours" for s in by_site.columns]
     folder = pd.Series([r.get("folder", "") for r in rows], index=table.index, name="folder")
-    return pd.concat([table, by_site, folder], axis=1).to_csv(index=False, lineterminator="\n")
+    says = pd.Series([r.get("uncovered_demand", "") for r in rows], index=table.index,
+                     name="uncovered_demand")  # fmt: skip
+    out = pd.concat([table, by_site, folder, says], axis=1)
+    return out.to_csv(index=False, lineterminator="\n")
 
 
 def table(rows: list[dict]) -> str:
