@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -51,16 +50,15 @@ def test_the_first_roster_is_legal(half, month):
 
 @pytest.mark.parametrize("limit", [2, 4])
 def test_a_time_limit_shorter_than_the_work_still_writes_a_legal_roster(tmp_path, limit):
-    """The default month with a cap far below its effort: the run ends within the limit
-    (+1 s), writes a legal roster, and its summary says the cap cut it short."""
+    """The default month with a cap far below its effort: the run writes a legal roster,
+    and its summary says the cap cut it short. (How close to the cap it ends, idle and
+    loaded, is measured by `python -m benchmarks.load limits`, not judged here: a test's
+    verdict does not depend on the machine's load.)"""
     out = tmp_path / "out"
-    t0 = time.monotonic()
     r = CliRunner().invoke(main, ["generate", str(DEFAULT), "--month", "2026-12", "--out",
                                   str(out), "--time-limit", str(limit), "--quiet",
                                   "--no-report"])  # fmt: skip
-    wall = time.monotonic() - t0
     assert r.exit_code == 0, r.output
-    assert wall <= limit + 1.0
     folder = out / "eastern-region" / "2026-12"
     summary = json.loads((folder / "summary.json").read_text())
     assert summary["cut_short"] is True

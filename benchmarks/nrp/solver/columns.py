@@ -3,8 +3,7 @@ roster by diving, for the neighbourhood search to start from. Each employee is a
 their columns are rosters of their own, priced against the cover duals on their shifts:
 by dynamic programming over their state graph (paths.py, exact, a few milliseconds),
 or, where that graph is too large, on their own CP-SAT model (model.add_employee, all
-their hard rules). Measured in benchmarks/README.md, "Column generation, session 8",
-and "Session 12: pricing by dynamic programming".
+their hard rules). Its figures are in benchmarks/README.md, "The public benchmark".
 """
 
 from __future__ import annotations
