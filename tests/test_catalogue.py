@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import make_scenario
+from conftest import ELN, make_scenario
 from rota.check import check
 from rota.check.families import FAMILIES as CHECK_FAMILIES
 from rota.domain.models import Duty
@@ -31,20 +31,6 @@ supervision = "on_site"
 [[sites]]
 id = "UCO"
 operational = false
-"""
-TEMPLATES = """
-[[shift_templates]]
-code = "E"
-start = "06:00"
-end = "14:00"
-[[shift_templates]]
-code = "L"
-start = "14:00"
-end = "22:00"
-[[shift_templates]]
-code = "N"
-start = "22:00"
-end = "06:00"
 """
 DEMAND = """
 [[demand]]
@@ -102,7 +88,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Horizon:
     ]  # fmt: skip
     folder = make_scenario(
         tmp_path_factory.mktemp("catalogue") / "world",
-        sites=SITES, templates=TEMPLATES, demand=DEMAND, extra=_rota("SUP") + _rota("COV"),
+        sites=SITES, templates=ELN, demand=DEMAND, extra=_rota("SUP") + _rota("COV"),
         rules="home_site_only = true\nmax_weekends_worked = 2", staff=staff, accreditations=accs,
         absences=[["P4", "2027-01-04", "2027-01-04", "annual_leave", ""],
                   ["P5", "2027-01-05", "2027-01-05", "restricted", ""],
