@@ -5,11 +5,19 @@ judges nothing itself."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from rota.domain.models import Duty
+from rota.domain.models import Duty, Staff
 from rota.horizon import Horizon, ShiftInstance, duty_is_night
+
+if TYPE_CHECKING:
+    from rota.check.report import Violation
+
+# a family's rules on one person: (horizon, person, their shifts in time order)
+PersonRules = Callable[[Horizon, Staff, list["PersonShift"]], list["Violation"]]
 
 
 @dataclass(frozen=True)
@@ -88,6 +96,14 @@ class Roster:
             out[s.staff_id].append(s)
         for shifts in out.values():
             shifts.sort(key=lambda s: s.start)
+        return out
+
+    def each_person(self, rules: PersonRules) -> list[Violation]:
+        """A family's rules on one person's shifts (the history's included, in time
+        order), for everyone in staff.csv."""
+        out: list[Violation] = []
+        for p in self.h.scenario.staff:
+            out += rules(self.h, p, self.by_person.get(p.staff_id, []))
         return out
 
     @cached_property

@@ -83,6 +83,4 @@ def _on_call_template(h: Horizon, d: Duty) -> list[Violation]:
 def check_duties(h: Horizon, roster: Roster) -> list[Violation]:
     out = [v for d, s in roster.shift_rows for v in _template(h, d, s)]
     out += [v for d in roster.on_call_rows for v in _on_call_template(h, d)]
-    for p in h.scenario.staff:
-        out += person(h, p, roster.by_person.get(p.staff_id, []))
-    return out
+    return out + roster.each_person(person)

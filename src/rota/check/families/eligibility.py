@@ -52,7 +52,4 @@ def person(h: Horizon, p: Staff, mine: list[PersonShift]) -> list[Violation]:
 
 
 def check_eligibility(h: Horizon, roster: Roster) -> list[Violation]:
-    out: list[Violation] = []
-    for p in h.scenario.staff:
-        out += person(h, p, roster.by_person.get(p.staff_id, []))
-    return out
+    return roster.each_person(person)

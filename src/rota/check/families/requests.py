@@ -50,7 +50,10 @@ def _why_denied(h: Horizon, rq: Request, s: PersonShift | None, on_call: bool) -
 
 
 def measure_requests(h: Horizon, roster: Roster) -> tuple[int, list[Denied]]:
-    """The requests of the month, and those denied with the reason."""
+    """The requests of the month, and those denied with the reason (measured once per
+    roster: the checker's report and the family's cost share it)."""
+    if "requests" in roster.memo:
+        return roster.memo["requests"]  # type: ignore[return-value]
     worked = {(s.staff_id, s.day): s for s in roster.shifts}
     held = measure_on_call(h, roster).held
     on_call = {(pid, d) for rota in held.values() for pid, days in rota.items() for d in days}
@@ -64,6 +67,7 @@ def measure_requests(h: Horizon, roster: Roster) -> tuple[int, list[Denied]]:
         why = _why_denied(h, rq, worked.get((rq.staff_id, d)), (rq.staff_id, d) in on_call)
         if why is not None:
             denied.append(Denied(rq.staff_id, rq.date, rq.request, rq.weight, why))
+    roster.memo["requests"] = (total, denied)
     return total, denied
 
 

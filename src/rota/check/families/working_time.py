@@ -144,10 +144,7 @@ def _weekends(h: Horizon, pid: str, mine: list[PersonShift]) -> list[Violation]:
 
 
 def check_working_time(h: Horizon, roster: Roster) -> list[Violation]:
-    out: list[Violation] = []
-    for p in h.scenario.staff:
-        out += person(h, p, roster.by_person.get(p.staff_id, []))
-    return out
+    return roster.each_person(person)
 
 
 def cost_working_time(h: Horizon, roster: Roster) -> dict[str, float]:
