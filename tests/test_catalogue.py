@@ -3,6 +3,7 @@ and every rule has a roster that breaks it and a checker that names it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -128,7 +129,31 @@ def _long(d: Duty) -> Duty:
     return d.model_copy(update={"end": d.start + timedelta(hours=13), "hours": 13})
 
 
-# rule id -> a roster (on top of nothing else) that breaks it
+def _repairing(h: Horizon) -> Horizon:
+    """The world's month as a repair from 06:00 on 10 Jan: P1's early of the 4th and P2's
+    of the 12th published, P1 pinned to an early on the 20th."""
+    from dataclasses import replace
+
+    from rota.domain.models import Pin
+    from rota.domain.scenario import Published
+
+    since = datetime(2027, 1, 10, 6, tzinfo=TZ)
+    pub = Published((shift(h, "P1", 4, "E"), shift(h, "P2", 12, "E")), since, since.date(),
+                    (Pin(staff_id="P1", date=since.date().replace(day=20), duty="E", site="A",
+                         line=2),))  # fmt: skip
+    return build_horizon(replace(h.scenario, published=pub), h.label)
+
+
+def _repair(*days: tuple[str, int, str]) -> Callable[[Horizon], tuple[Horizon, list[Duty]]]:
+    def make(h: Horizon) -> tuple[Horizon, list[Duty]]:
+        r = _repairing(h)
+        return r, [shift(r, pid, day, code) for pid, day, code in days]
+
+    return make
+
+
+# rule id -> a roster (on top of nothing else) that breaks it, or a month (a repair's)
+# and a roster of it
 BREAKERS = {
     "duty.one_per_day": lambda h: [shift(h, "P1", 4, "E"), shift(h, "P1", 4, "L")],
     "duty.template": lambda h: [shift(h, "P1", 4, "E").model_copy(update={"hours": 9})],
@@ -164,6 +189,9 @@ BREAKERS = {
     "site.off_base": lambda h: [shift(h, "P8", 4, "E")],
     "request.denied": lambda h: [shift(h, "P2", 6, "E")],
     "fairness.spread": lambda h: [shift(h, "P2", 4, "N")],
+    "repair.kept": _repair(("P2", 12, "E"), ("P1", 20, "E")),
+    "repair.pinned": _repair(("P1", 4, "E"), ("P2", 12, "E")),
+    "repair.change": _repair(("P1", 4, "E"), ("P2", 12, "L"), ("P1", 20, "E")),
 }
 
 
@@ -184,7 +212,9 @@ def test_every_rule_has_a_breaking_case():
 
 @pytest.mark.parametrize("rule", [r.id for r in CATALOGUE])
 def test_the_checker_names_each_broken_rule(world: Horizon, rule: str):
-    rep = check(world, BREAKERS[rule](world))
+    made = BREAKERS[rule](world)
+    h, duties = made if isinstance(made, tuple) else (world, made)
+    rep = check(h, duties)
     assert rule in rep.named(), sorted(rep.named())
 
 

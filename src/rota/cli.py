@@ -320,6 +320,146 @@ def export(folder: Path, xlsx: Path | None, ical: Path | None, with_rest_days: b
 
 
 @main.command()
+@click.argument("scenario", type=PathType)
+@MONTH
+@click.option(
+    "--from",
+    "since",
+    required=True,
+    metavar="YYYY-MM-DDTHH:MM",
+    help="From this moment (local time, or with a UTC offset) the roster may "
+    "change; every duty starting before it stays as published.",
+)
+@click.option(
+    "--published",
+    type=PathType,
+    default=None,
+    help="The published roster.csv (default: the month folder's latest "
+    "published version, see rota publish).",
+)
+@click.option(
+    "--changes",
+    type=PathType,
+    default=None,
+    help="New facts: a TOML file of changes = [...], the operations of a "
+    "variants file (absences, lapses, staff, demand).",
+)
+@click.option(
+    "--pins",
+    type=PathType,
+    default=None,
+    help="Duties to keep whatever happens: a CSV of staff_id,date,duty,site.",
+)
+@click.option(
+    "--notified",
+    metavar="YYYY-MM-DD",
+    default=None,
+    help="The day the changes are notified, from which notice is counted "
+    "(default: the day of --from).",
+)
+@OUT
+@solver_options(
+    60,
+    None,
+    "Work units the solver spends (default: as `rota generate`, for the duties that may change).",
+)
+@HISTORY
+@FORCE
+@click.option("--with-names", is_flag=True, help="Add staff names to roster.csv and grid.csv.")
+@click.option("--quiet", is_flag=True, help="No progress lines.")
+def repair(scenario: Path, month: str, since: str, quiet: bool, **opts: Any) -> None:
+    """Repair a published roster of SCENARIO after new facts (sickness, lapses, leave):
+    the fewest changes, far ahead rather than near, with the Police Regulations' costs.
+    Writes the month folder and changes.csv."""
+    started = time.monotonic()
+    from rota.progress import ProgressLine
+    from rota.repair import repair as run
+    from rota.solve.core.stop import interruptible
+
+    try:
+        with interruptible(), ProgressLine(limit=opts["time_limit"], verbose=False) as line:
+            done = run(scenario, month, since, printer=(lambda _l: None) if quiet else line,
+                       started=started, **opts)  # fmt: skip
+    except InputError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        click.echo("aborted: nothing written", err=True)
+        sys.exit(EXIT_ABORTED)
+    res, rep = done.result, done.report
+    if not res.found or rep is None:
+        click.echo(f"no roster found within {opts['time_limit']:g} s", err=True)
+        sys.exit(EXIT_NO_ROSTER)
+    info = done.summary["repair"]
+    least = info["least_changed_duties"]
+    proven = " (the fewest possible)" if least == info["changed_duties"] else (
+        f" (at least {least} needed)" if least is not None else "")  # fmt: skip
+    click.echo(f"{done.folder}/roster.csv: {info['changed_duties']} changed duties{proven}; "
+               f"{res.wall_seconds:.1f} s")  # fmt: skip
+    for cls, n in info["by_class"].items():
+        click.echo(f"  {cls}: {n}")
+    click.echo(f"{done.folder}/changes.csv")
+    click.echo("uncovered: " + _uncovered(rep.uncovered))
+    if rep.hard:
+        click.echo(f"internal error: the repaired roster breaks {len(rep.hard)} rule(s):",
+                   err=True)  # fmt: skip
+        for v in rep.hard[:20]:
+            click.echo(f"  {v.line()}", err=True)
+        sys.exit(EXIT_VIOLATION)
+
+
+@main.command()
+@click.argument("folder", type=PathType)
+def publish(folder: Path) -> None:
+    """Stamp FOLDER's roster.csv as published: a copy in FOLDER/published/<time>/ with
+    its time and input hashes, never overwritten."""
+    from rota.repair import publish as stamp
+
+    try:
+        click.echo(str(stamp(folder)))
+    except InputError as exc:
+        _fail(exc)
+
+
+@main.command()
+@click.argument("scenario", type=PathType)
+@MONTH
+@click.argument("old", type=PathType)
+@click.argument("new", type=PathType)
+@click.option(
+    "--notified",
+    metavar="YYYY-MM-DD",
+    default=None,
+    help="The day the changes were notified (default: the month's first day).",
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=PathType,
+    default=None,
+    help="Write the changes as CSV here (default: print them).",
+)
+@HISTORY
+def diff(scenario: Path, month: str, old: Path, new: Path, notified: str | None,
+         out_file: Path | None, history: Path | None) -> None:  # fmt: skip
+    """The changes from roster OLD to roster NEW of SCENARIO's month, with their notice,
+    cost class and the regulation that sets it."""
+    from rota.io.write import atomic_write
+    from rota.repair import changes_csv
+    from rota.repair import diff as between
+
+    try:
+        h, changes = between(scenario, month, old, new, notified=notified, history=history)
+    except InputError as exc:
+        _fail(exc)
+    text = changes_csv(h, changes)
+    if out_file is not None:
+        atomic_write(out_file, text)
+        click.echo(f"{out_file}: {len(changes)} changes")
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
 def rules() -> None:
     """Print the rule catalogue: id, hard or soft, rule, setting and source."""
     from rota.rules import CATALOGUE

@@ -58,6 +58,10 @@ class Result:
     interrupted: bool = False  # the user stopped the run (Ctrl-C); the best roster kept
     uncovered_cost: Uncovered | None = None
     phases: dict[str, float] = field(default_factory=dict)  # wall seconds of each phase
+    # a repair: the duties changed from the published roster, and the least number
+    # proven necessary with that uncovered demand (None: not a repair)
+    changed: int | None = None
+    changed_least: int | None = None
 
     def seconds_to_gap(self, target: float) -> float | None:
         """When the proven gap first reached `target` (best objective vs best bound)."""

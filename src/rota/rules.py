@@ -117,6 +117,16 @@ CATALOGUE: tuple[Rule, ...] = (
     Rule("request.denied", "Staff requests granted where possible.",
          "unit policy (requests granted where cover allows, weighed by [weights])",
          hard=False),
+    Rule("repair.kept", "In a repair, every duty that starts before the repair's instant "
+         "stays as published (it has happened).",
+         "unit policy (a published roster is changed only from the time the change is made)"),
+    Rule("repair.pinned", "In a repair, every pinned duty is worked as pinned.",
+         "unit policy (duties the office pins: court, courses, agreed swaps)"),
+    Rule("repair.change", "A repair changes as few published duties as it can, far ahead "
+         "rather than near, and rest days and public holidays cost what the regulations "
+         "pay for them.",
+         "PR reg 26 and Annex H (rest days and public holidays worked at short notice); "
+         "unit policy (weighed by [weights] change_duty and premium_hour)", hard=False),
     Rule("fairness.spread", "Nights, weekends, bank holidays and on-call days shared evenly.",
          "unit policy (fair shares, weighed by [weights] fairness_*)", hard=False),
 )  # fmt: skip

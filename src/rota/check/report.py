@@ -23,6 +23,8 @@ COST_RULES: dict[str, str] = {
     "fairness_weekends": "fairness.spread",
     "fairness_bank_holidays": "fairness.spread",
     "fairness_on_call": "fairness.spread",
+    "change_duty": "repair.change",
+    "premium_hour": "repair.change",
 }
 
 

@@ -247,6 +247,9 @@ class Weights(Frozen):
     fairness_weekends: int = Field(default=30, ge=0)
     fairness_bank_holidays: int = Field(default=30, ge=0)
     fairness_on_call: int = Field(default=50, ge=0)
+    # repairs of a published roster (rota repair): each changed duty, by its notice
+    change_duty: int = Field(default=40, ge=0)
+    premium_hour: int = Field(default=10, ge=0)
 
 
 class ScenarioConfig(Frozen):
@@ -336,6 +339,16 @@ class Request(Frozen):
         if v in ("day_off", "no_night", "not_on_call") or (v.startswith("shift:") and v[6:]):
             return v
         raise ValueError(f"'{v}' is not day_off, no_night, shift:CODE or not_on_call")
+
+
+class Pin(Frozen):
+    """A duty a repair must keep (pins.csv): a shift at a site, or an on-call rota's day."""
+
+    staff_id: str
+    date: date
+    duty: str
+    site: str = ""
+    line: int | None = None
 
 
 class Duty(Frozen):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 
 from rota.domain.models import (
@@ -21,6 +21,7 @@ from rota.domain.models import (
     Demand,
     Duty,
     OnCallRota,
+    Pin,
     Request,
     Rules,
     ScenarioConfig,
@@ -34,6 +35,20 @@ from rota.errors import InputError
 
 
 @dataclass(frozen=True)
+class Published:
+    """A published roster being repaired (rota repair): its duties, the instant before
+    which every duty stands as published (it has happened), the day the changes are
+    notified (notice is counted from it), and the duties pinned by the office."""
+
+    duties: tuple[Duty, ...]
+    since: datetime  # aware: duties starting before it stay as published
+    notified: date
+    pins: tuple[Pin, ...] = ()
+    source: str = "published roster"
+    pins_source: str = "pins.csv"
+
+
+@dataclass(frozen=True)
 class Scenario:
     """A scenario folder, loaded and cross-checked (the scenario format)."""
 
@@ -43,6 +58,8 @@ class Scenario:
     absences: tuple[Absence, ...] = ()
     requests: tuple[Request, ...] = ()
     history: tuple[Duty, ...] = ()
+    # a roster being repaired, when the month is a repair (None: planned afresh)
+    published: Published | None = None
     # display names of the files each record kind came from, for error messages
     sources: dict[str, str] = field(default_factory=dict)
     # sha256 of every input file read, for the summary

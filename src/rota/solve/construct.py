@@ -12,6 +12,11 @@ still lacks (supervisors, then skill holders, then officers), and then anyone be
 their contracted hours so far takes a shift at their base site. Each candidate is
 held against every hard rule by `_Person.may_work`, which looks only backwards: days
 are walked in order, so no later duty exists when a duty is given.
+
+A repair (a published roster with new facts) starts from the published roster: each
+day first takes its pinned duties and the duties that have happened, then every
+published duty still legal (and clear of the rest before a later pin), then covers
+what is short; nobody is added only for their contracted hours.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from rota.changes import published_on_call, published_shifts, since_minutes
+from rota.domain.models import Pin
 from rota.horizon import Horizon, ShiftInstance
 from rota.measures import (
     contract_target_minutes,
@@ -95,6 +102,24 @@ class _Builder:
         for pid, opts in eligible_options(h, history).items():
             for inst, site in opts:
                 self.options[pid][inst.index].append(site)
+        # a repair: (person, day) -> published shift, pins by day, the instant before
+        # which duties have happened
+        self.repair = sc.published is not None
+        self.old: dict[tuple[str, int], tuple[str, str]] = {}
+        self.old_on_call: set[tuple[str, str, int]] = set()
+        self.pins: dict[int, list[Pin]] = defaultdict(list)
+        self.pinned: dict[str, list[tuple[int, int, bool]]] = defaultdict(list)
+        self.cut = NEVER
+        if sc.published is not None:
+            self.old = published_shifts(h)
+            self.old_on_call = published_on_call(h)
+            self.cut = since_minutes(h)
+            for pin in sc.published.pins:
+                day = h.day_index(pin.date)
+                self.pins[day].append(pin)
+                pinned = h.instance_of(day, pin.duty)
+                if pinned is not None:
+                    self.pinned[pin.staff_id].append((day, pinned.start, pinned.night))
         self.shifts: set[ShiftKey] = set()
         self.on_call: set[OnCallKey] = set()
         self._kinds: dict[tuple[str, str, int], tuple[str, ...]] = {}
@@ -147,6 +172,12 @@ class _Builder:
             return False
         if inst.night and any(inst.end > lo and inst.start < hi for lo, hi in q.on_call):
             return False  # oncall.no_nights
+        for pin_day, start, night in self.pinned.get(q.staff_id, ()):  # a repair's pins
+            if pin_day == d and start != inst.start:
+                return False  # duty.one_per_day with the pin
+            gap = self.rest_nights if inst.night and not night else self.rest
+            if pin_day > d and start < inst.end + gap:
+                return False  # rest.min_hours, nights.rest_after before the pin
         return self.weekend_allowed(q, d)
 
     def weekend_allowed(self, q: _Person, day: int) -> bool:
@@ -191,7 +222,15 @@ class _Builder:
                 if first < 0:  # oncall.continue: the holders of a block in progress
                     for d in range(first, 0):
                         before |= hist.get((r.id, d), set())
-                free.sort(key=lambda p: (p not in before, count[p], p))
+                # a repair: pinned holders, then the published ones (kept whole if the
+                # block began before the repair's instant)
+                pinned = {p.staff_id for d in days for p in self.pins.get(d, ())
+                          if p.duty == r.id}  # fmt: skip
+                was = {p for (rid, p, d) in self.old_on_call if rid == r.id and d in days}
+                if h.at(first, r.handover) < self.cut:
+                    free = sorted(was & set(holders[r.id][bi]))
+                free.sort(key=lambda p: (p not in pinned, p not in was, p not in before,
+                                         count[p], p))  # fmt: skip
                 chosen = free[: r.per_day]
                 for p in chosen:
                     self.on_call.add((r.id, p, bi))
@@ -230,8 +269,14 @@ class _Builder:
         base = {p.staff_id: p.base_site for p in sc.staff}
         for day in range(h.n_days):
             todays = [(i, s) for i, s in by_site_instance if i.day == day]
+            if self.repair:
+                for pid, inst, site in self._kept(day):
+                    self.take(self.people[pid], inst, site)
+                    add_cover(pid, site, day, inst.start, inst.end)
             for inst, site in todays:
                 self._cover(inst, site, have, counts_as, add_cover, base)
+            if self.repair:
+                continue
             # anyone behind their contract so far takes a shift at their base site
             for q in sorted(self.people.values(), key=lambda q: q.staff_id):
                 if q.target <= 0 or day in q.days:
@@ -244,6 +289,26 @@ class _Builder:
                         self.take(q, inst, site)
                         add_cover(q.staff_id, site, day, inst.start, inst.end)
                         break
+
+    def _kept(self, day: int) -> list[tuple[str, ShiftInstance, str]]:
+        """A repair's duties of a day kept before any cover is sought: its pins and the
+        duties that have happened (both checked legal before the solve), then every
+        published duty the rules still allow."""
+        h = self.h
+        out: list[tuple[str, ShiftInstance, str]] = []
+        taken: set[str] = set()
+        for pin in self.pins.get(day, ()):
+            inst = h.instance_of(day, pin.duty)
+            if inst is not None:
+                out.append((pin.staff_id, inst, pin.site))
+                taken.add(pin.staff_id)
+        for (pid, d), (code, site) in sorted(self.old.items()):
+            inst = h.instance_of(d, code)
+            if d != day or pid in taken or inst is None or pid not in self.people:
+                continue
+            if inst.start < self.cut or self.may_work(self.people[pid], inst, site):
+                out.append((pid, inst, site))
+        return out
 
     def _cover(self, inst, site, have, counts_as, add_cover, base) -> None:  # noqa: ANN001
         """Give `inst` at `site` as many people as its demand still lacks there."""

@@ -78,6 +78,10 @@ class ModelContext:
     holders: dict[str, dict[int, list[str]]] = field(default_factory=dict)
     # inputs from the history that may contradict each other (see Assumption)
     assumptions: list[Assumption] = field(default_factory=list)
+    # a repair (families/changes.py): one 0/1 expression per person and day that may
+    # differ from the published roster
+    changed: list[Expr] = field(default_factory=list)
+    n_changed: cp_model.IntVar | None = None  # their sum
 
     @property
     def scenario(self) -> Scenario:

@@ -16,6 +16,7 @@ from rota.horizon import Horizon
 from rota.solve.context import ModelContext, build_context
 from rota.solve.core import Term
 from rota.solve.families import (
+    changes,
     coverage,
     duties,
     eligibility,
@@ -45,6 +46,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("requests", requests.RULES, requests.add_requests),
     Family("sites", sites.RULES, sites.add_off_base),
     Family("fairness", fairness.RULES, fairness.add_fairness),
+    Family("changes", changes.RULES, changes.add_changes),
 )
 
 

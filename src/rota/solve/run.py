@@ -321,14 +321,15 @@ def solve(
     # what is kept for checking and writing grows with the machine's load
     slow = min(RESERVE_PER_FIRST * run.first_seconds, time_limit / 2)
     clock.deadline = min(clock.deadline, t0 + time_limit - slow)
-    for phase in (run.build, run.cost_first, run.cover, run.improve, run.polish):
+    for phase in (run.build, run.cost_first, run.cover, run.fewest, run.improve, run.polish):
         if run.time_up():
             break
         if phase == run.build and clock.search_left() < BUILD_PER_FIRST * run.first_seconds:
             run.cut_short = True  # no time to build the model: the first roster is it
             break
         run.timed(phase, export_model=export_model, params=params)
-    if run.clock.left() > 0.05 and not STOP.requested():  # the swaps, in the time kept
+    repair = h.scenario.published is not None  # swaps would change published duties
+    if run.clock.left() > 0.05 and not STOP.requested() and not repair:  # the swaps
         run.timed(run.swap)
     run.timed(run.close)
     return run.result(time_limit)
@@ -354,6 +355,7 @@ class _Run:
         self.spent = 0.0
         self.phases: dict[str, float] = {}  # wall seconds of each phase
         self.polish_units = 0.0
+        self.changed_bound = 0  # a repair: the least number of changed duties proven
         self.cut_short = False
         self.dropped: list[str] = []
         self.built = 0.0
@@ -465,6 +467,38 @@ class _Run:
             self.uncovered_bound = max(self.uncovered_bound, bound)
         self.uncovered_bound = min(self.best.short, max(self.uncovered_bound, 0))
 
+    def fewest(self, **_: object) -> None:
+        """A repair: the fewest changed duties, uncovered demand held at the best found.
+        From here on the count is held at the least found, and the later phases choose
+        among such rosters by the whole objective (notice, pay, fairness, hours)."""
+        n = self.ctx.n_changed
+        if n is None or self.best.values is None:
+            return
+        m = self.ctx.model.clone()
+        var = m.get_int_var_from_proto_index
+        m.add(sum(t.coef * var(t.index) for t in self.shortfalls) <= self.best.short)
+        m.minimize(var(n.index))
+        hint(m, self.best.vals)
+        solver = cp_model.CpSolver()
+        units = self.plan.fewest * (self.units - self.spent)
+        configure(solver, workers=self.workers, seed=self.seed,
+                  time_limit=self.clock.search_left(), units=units,
+                  lns_only=lns_only(self.ctx))  # fmt: skip
+        status = STOP.solve(solver, m)
+        self.spent += round(solver.deterministic_time, 1)
+        if status != cp_model.OPTIMAL and solver.deterministic_time < 0.99 * units:
+            self.rec.cut_short = True
+        least = self.best.vals[n.index]
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value < least:
+            values = values_of(solver)
+            self.best = _Best(self.ctx.decisions(values), values, None, self.best.uncovered)
+            least = values[n.index]
+            self._replay_best()
+        self.changed_bound = int(round(solver.best_objective_bound)) if status in (
+            cp_model.OPTIMAL, cp_model.FEASIBLE) else 0  # fmt: skip
+        self.ctx.model.add(n <= least)
+        self.rec.roster("fewest changes", None, None)
+
     def improve(self, params: dict | None = None, **_: object) -> None:
         """Phase 4: the whole objective, uncovered demand held at the best found."""
         if self.best.values is None:
@@ -553,6 +587,11 @@ class _Run:
         objective = bound = gap = None
         proven = None
         final = self.final
+        changed = least = None
+        n = self._ctx.n_changed if self._ctx is not None else None
+        if n is not None and final is not None:
+            changed = int(final.value(n))
+            least = min(changed, self.changed_bound)
         if final is not None:
             per_hour = self.ctx.scale.per_hour
             for t in self.terms:
@@ -576,7 +615,7 @@ class _Run:
             dropped=self.dropped, effort=self.plan.units, effort_spent=round(self.spent, 2),
             cut_short=(self.cut_short or self.rec.cut_short) and not STOP.requested(),
             interrupted=self.interrupted or STOP.requested(), uncovered_cost=proven,
-            phases=self.phases,
+            phases=self.phases, changed=changed, changed_least=least,
         )  # fmt: skip
 
 

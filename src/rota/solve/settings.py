@@ -39,6 +39,8 @@ class Effort:
     - polish: this share of what the cover phase leaves goes to steps of improve.py
       (a site's staff, a fairness pool's ends, a pool steered to another total), after
       CP-SAT's own neighbourhood search has had the rest.
+    - fewest: in a repair, this share of what the cover phase leaves goes to the fewest
+      changed duties (the later phases then choose among rosters with that many).
     - replay: units for each replay of a roster with its shifts fixed (its exact costs).
     - lp_bound: units (per 8,000 shift options) for the whole model's linear relaxation
       (CP-SAT's max_lp worker, one thread beside the searches): the lower bound that
@@ -49,6 +51,7 @@ class Effort:
     cover: float = 0.3
     bound: float = 0.4
     polish: float = 0.4
+    fewest: float = 0.5
     replay: float = 2.0
     lp_bound: float = 4.0
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rota.check.families import (
+    changes,
     coverage,
     duties,
     eligibility,
@@ -56,6 +57,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("requests", requests.RULES, requests.check_requests, requests.cost_requests),
     Family("sites", sites.RULES, sites.check_sites, sites.cost_sites),
     Family("fairness", fairness.RULES, fairness.check_fairness, fairness.cost_fairness),
+    Family("changes", changes.RULES, changes.check_changes, changes.cost_changes),
 )
 
 

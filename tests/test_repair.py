@@ -1,0 +1,270 @@
+"""Life after publication: publish, repair with the fewest changes, the cost of notice,
+and the changes between two versions."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from ortools.sat.python import cp_model
+
+from conftest import CAP, make_scenario
+from rota.check.families.changes import measure_changes
+from rota.check.roster import Roster
+from rota.cli import main
+from rota.repair import publish, published_versions, repair, repair_scenario
+from rota.solve.model import build_model
+
+MONTH = "2027-02"
+DEMAND = """
+[[demand]]
+site = "A"
+days = "all"
+from = "06:00"
+to = "22:00"
+officers = 3
+supervisors = 1
+"""
+STAFF = [["S1", "PS", "A", 40], ["S2", "PS", "A", 40], ["S3", "PS", "A", 40]] + [
+    [f"C{i}", "PC", "A", 40] for i in range(1, 7)
+]
+SICK = """[[changes]]
+op = "add_absence"
+ids = ["C1", "C2", "S1"]
+start = 2027-02-10
+end = 2027-02-16
+kind = "sickness"
+"""
+
+
+@pytest.fixture(scope="module")
+def published_month(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """A tight small month (nine people for three officers and a sergeant from 06:00 to
+    22:00), planned, written and published."""
+    from rota.app import generate
+
+    root = tmp_path_factory.mktemp("repair")
+    sc = make_scenario(root / "sc", demand=DEMAND, staff=STAFF)
+    g = generate(sc, MONTH, out=root / "out", effort=2, time_limit=CAP,
+                 printer=lambda _l: None)  # fmt: skip
+    assert g.folder is not None and g.report is not None and not g.report.hard
+    version = publish(g.folder)
+    return sc, g.folder, version
+
+
+def _least(h, objective) -> int:
+    """The proven optimum of the repair's own hard rules under another objective."""
+    ctx, terms = build_model(h)
+    shortfalls = [t for t in terms if t.measure is not None]
+    uncovered = sum(t.coef * t.expr for t in shortfalls)
+    model = ctx.model
+    if objective == "uncovered":
+        model.minimize(uncovered)
+    else:
+        model.add(uncovered <= objective)
+        assert ctx.n_changed is not None
+        model.minimize(ctx.n_changed)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 2
+    solver.parameters.max_deterministic_time = 600
+    assert solver.solve(model) == cp_model.OPTIMAL
+    return int(round(solver.objective_value))
+
+
+def test_three_sick_for_a_week_repaired_with_the_fewest_changes(published_month, tmp_path):
+    """Two constables and a sergeant go sick for seven days from the 10th; C4 is pinned
+    to an early on the 20th (a court warning moved to a shift). The repair keeps every
+    duty before 06:00 on the 10th and the pin, breaks no hard rule, leaves no more
+    demand uncovered than the least possible (proven by a model of the same rules that
+    minimises only the uncovered demand), and changes no more duties than a model that
+    minimises only the number of changed duties, holding that least, proves necessary."""
+    sc, folder, version = published_month
+    (tmp_path / "sick.toml").write_text(SICK)
+    pins = tmp_path / "pins.csv"
+    pins.write_text("staff_id,date,duty,site\nC4,2027-02-20,E,A\n")
+    done = repair(sc, MONTH, "2027-02-10T06:00", changes=tmp_path / "sick.toml", pins=pins,
+                  published=version / "roster.csv", out=tmp_path / "out", effort=3,
+                  time_limit=CAP, printer=lambda _l: None)  # fmt: skip
+    assert done.report is not None and not done.result.cut_short
+    assert [v.line() for v in done.report.hard] == []
+    # the solver's costs are the checker's, the change costs included
+    for k, v in done.result.penalties.items():
+        assert done.report.penalties[k] == pytest.approx(v, abs=0.011), k
+    assert "change_duty" in done.report.penalties
+    old = _rows(version / "roster.csv")
+    new = _rows(done.folder / "roster.csv")
+    cut = datetime.fromisoformat("2027-02-10T06:00:00+00:00")
+    before = lambda rows: {r for r in rows if datetime.fromisoformat(r[4]) < cut}  # noqa: E731
+    assert before(old) == before(new) and before(old)
+    assert any(r[:4] == ("C4", "2027-02-20", "E", "A") for r in new)
+    h = done.horizon
+    least_uncovered = _least(h, "uncovered")
+    assert sum(t for t in _uncovered_units(h, done)) == least_uncovered
+    least_changes = _least(h, least_uncovered)
+    changes = measure_changes(h, Roster(h, done.result.duties))
+    assert len(changes) <= least_changes
+    assert done.summary["repair"]["changed_duties"] == len(changes)
+    # the sick officers' duties are gone, classed as absence, at no cost
+    forced = [c for c in changes if c.staff_id in ("C1", "C2", "S1")
+              and date(2027, 2, 10) <= c.day <= date(2027, 2, 16)]  # fmt: skip
+    assert forced and all(c.cls == "absence" and c.disturbance == 0 for c in forced)
+    with (done.folder / "changes.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == len(changes)
+    assert {r["cost_class"] for r in rows} >= {"absence"}
+
+
+def _uncovered_units(h, done):
+    """The roster's uncovered demand in the model's units, measured by the checker."""
+    from rota.measures import scale_of
+
+    w = h.scenario.weights
+    u = done.report.uncovered
+    per_hour = scale_of(h).per_hour
+    yield round(u["officer_hours"] * w.uncovered_officer_hour * per_hour)
+    yield round(u["supervisor_hours"] * w.uncovered_supervisor_hour * per_hour)
+    yield round(u["skill_hours"] * w.uncovered_skill_hour * per_hour)
+    yield round(u["on_call_days"] * w.uncovered_on_call_day * per_hour)
+
+
+def _rows(path: Path) -> set[tuple[str, ...]]:
+    with path.open(newline="") as f:
+        return {tuple(r[k] for k in ("staff_id", "date", "duty", "site", "start"))
+                for r in csv.DictReader(f)}  # fmt: skip
+
+
+def test_publish_keeps_every_version(published_month):
+    """A published version is never overwritten; the same roster twice is refused."""
+    _sc, folder, version = published_month
+    assert version in published_versions(folder)
+    assert (version / "published.json").is_file()
+    assert oct((version / "roster.csv").stat().st_mode & 0o777) == "0o600"
+    res = CliRunner().invoke(main, ["publish", str(folder)])
+    assert res.exit_code == 2 and "already published" in res.output
+
+
+# -------------------------------------------------------------- notice and cost classes
+NOTICE_TOML = """
+[[shift_templates]]
+code = "E"
+start = "06:00"
+end = "14:00"
+"""
+
+
+def _duty(pid: str, day: str) -> list[str]:
+    return [pid, day, "E", "A", f"{day}T06:00:00+00:00", f"{day}T14:00:00+00:00", "8.00", "shift"]
+
+
+def _roster(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["staff_id", "date", "duty", "site", "start", "end", "hours", "kind"])
+        w.writerows(rows)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("day", "notified", "cls", "premium"),
+    [
+        # a rest day worked: under 15 days' notice, time and a half (1.5 x 8 h = 12 h)
+        ("2026-12-15", "2026-12-01", "rest_day_worked", 12.0),
+        # ... 15 days or more: another rest day within 4 days, no premium
+        ("2026-12-16", "2026-12-01", "rest_day_moved", 0.0),
+        # Christmas Day: under 8 days' notice, double time and a day in lieu (16 + 8 h)
+        ("2026-12-25", "2026-12-18", "holiday_worked", 24.0),
+        # ... 8 days: senior authority, costed as a rest day at short notice (12 h)
+        ("2026-12-25", "2026-12-17", "holiday_authority", 12.0),
+        # ... 15 days: another day off
+        ("2026-12-25", "2026-12-10", "holiday_moved", 0.0),
+    ],
+)
+def test_notice_sets_the_cost_class(tmp_path, day, notified, cls, premium):
+    """P2 had no duty on `day` and is now given an early: the change's class and its
+    premium hours follow the 15-day (rest day) and 8-day (public holiday) thresholds
+    of the Police Regulations, counted from the day it is notified."""
+    sc = make_scenario(tmp_path / "sc", templates=NOTICE_TOML)
+    old = _roster(tmp_path / "old.csv", [_duty("P1", "2026-12-02")])
+    new = _roster(tmp_path / "new.csv", [_duty("P1", "2026-12-02"), _duty("P2", day)])
+    res = CliRunner().invoke(main, ["diff", str(sc), "--month", "2026-12", str(old), str(new),
+                                    "--notified", notified])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    rows = list(csv.DictReader(res.output.splitlines()))
+    assert len(rows) == 1
+    row = rows[0]
+    notice = (date.fromisoformat(day) - date.fromisoformat(notified)).days
+    assert (row["staff_id"], row["date"], row["new_duty"], row["new_site"]) == ("P2", day, "E", "A")
+    assert int(row["notice_days"]) == notice
+    assert row["cost_class"] == cls
+    assert float(row["premium_hours"]) == premium
+    assert "Police Regulations 2003" in row["regulation"]
+
+
+def test_changes_far_ahead_cost_less(tmp_path):
+    """The same change disturbs twice as much at no notice as at 28 days or more."""
+    sc = make_scenario(tmp_path / "sc", templates=NOTICE_TOML)
+    old = _roster(tmp_path / "old.csv", [_duty("P1", "2026-12-02"), _duty("P1", "2026-12-30")])
+    new = _roster(tmp_path / "new.csv", [])
+    res = CliRunner().invoke(main, ["diff", str(sc), "--month", "2026-12", str(old), str(new),
+                                    "--notified", "2026-12-02"])  # fmt: skip
+    rows = {r["date"]: r for r in csv.DictReader(res.output.splitlines())}
+    assert rows["2026-12-02"]["cost_class"] == "duty_cancelled"
+    assert float(rows["2026-12-02"]["cost"]) == 2 * float(rows["2026-12-30"]["cost"])
+
+
+# -------------------------------------------------------------- bad input
+@pytest.mark.parametrize(
+    ("args", "pins", "expect"),
+    [
+        (["--from", "2027-03-02T06:00"], None, "--from"),
+        (["--from", "tomorrow"], None, "--from"),
+        (["--from", "2027-02-10T06:00", "--notified", "soon"], None, "--notified"),
+        (
+            ["--from", "2027-02-10T06:00"],
+            "staff_id,date,duty,site\nZZ9,2027-02-20,E,A\n",
+            "pins.csv row 2, field staff_id",
+        ),
+        (
+            ["--from", "2027-02-10T06:00"],
+            "staff_id,date,duty,site\nC4,2027-02-20,X,A\n",
+            "pins.csv row 2, field duty",
+        ),
+        (
+            ["--from", "2027-02-10T06:00"],
+            "staff_id,date,duty,site\nC4,2027-02-31,E,A\n",
+            "pins.csv row 2, field date",
+        ),
+    ],
+)
+def test_bad_repair_input_exits_2_naming_it(published_month, tmp_path, args, pins, expect):
+    sc, folder, _version = published_month
+    extra = []
+    if pins is not None:
+        (tmp_path / "pins.csv").write_text(pins)
+        extra = ["--pins", str(tmp_path / "pins.csv")]
+    res = CliRunner().invoke(main, ["repair", str(sc), "--month", MONTH, "--out",
+                                    str(folder.parent.parent), *args, *extra])  # fmt: skip
+    assert res.exit_code == 2, res.output
+    assert expect in res.output and len(res.output.strip().splitlines()) == 1
+    assert "Traceback" not in res.output
+
+
+def test_a_change_reaching_back_before_from_is_refused(published_month, tmp_path):
+    """Sickness from the 5th in a repair from the 10th would unmake duties that have
+    happened: exit 2, naming the changes file."""
+    sc, folder, version = published_month
+    (tmp_path / "early.toml").write_text(SICK.replace("2027-02-10", "2027-02-05"))
+    with pytest.raises(Exception) as err:
+        repair_scenario(sc, MONTH, version / "roster.csv", "2027-02-10T06:00",
+                        changes=tmp_path / "early.toml")  # fmt: skip
+    assert "early.toml" in str(err.value) and "before --from" in str(err.value)
+
+
+def test_repair_without_a_published_version_says_so(tmp_path):
+    sc = make_scenario(tmp_path / "sc", templates=NOTICE_TOML)
+    args = ["repair", str(sc), "--month", "2026-12", "--from", "2026-12-10T06:00"]
+    res = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "out")])
+    assert res.exit_code == 2 and "--published" in res.output
