@@ -4,6 +4,7 @@ and the changes between two versions."""
 from __future__ import annotations
 
 import csv
+import json
 from datetime import date, datetime
 from pathlib import Path
 
@@ -268,3 +269,25 @@ def test_repair_without_a_published_version_says_so(tmp_path):
     args = ["repair", str(sc), "--month", "2026-12", "--from", "2026-12-10T06:00"]
     res = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "out")])
     assert res.exit_code == 2 and "--published" in res.output
+
+
+def test_leave_that_needs_a_repair_names_it(published_month):
+    """C3 asks for leave on 20-22 Feb in the tight month: dropping C3's duties would
+    uncover demand, so the answer is a repair from the first day of leave, written
+    beside the roster with its changes; the repaired roster gives C3 no duty on those
+    days, keeps everything before them and passes the checker."""
+    _sc, folder, _version = published_month
+    res = CliRunner().invoke(main, ["leave", str(folder), "--staff", "C3", "--from",
+                                    "2027-02-20", "--to", "2027-02-22", "--effort", "2",
+                                    "--time-limit", str(int(CAP))])  # fmt: skip
+    assert res.exit_code in (0, 1), res.output
+    assert "grantable as is" not in res.output
+    target = folder / "leave" / "C3-2027-02-20"
+    assert f"{target}/changes.csv" in res.output
+    new = _rows(target / "roster.csv")
+    assert not {r for r in new if r[0] == "C3" and "2027-02-20" <= r[1] <= "2027-02-22"}
+    old = _rows(folder / "roster.csv")
+    assert {r for r in old if r[1] < "2027-02-20"} == {r for r in new if r[1] < "2027-02-20"}
+    summary = json.loads((target / "summary.json").read_text())
+    assert summary["check"]["hard_violations"] == 0
+    assert ("grantable with a repair" in res.output) == (res.exit_code == 0)

@@ -79,9 +79,16 @@ def generate(
                 workers=workers, started=t0, **kwargs)  # fmt: skip
     rep = check(h, res.duties) if res.found else None
     summary = build_summary(h, res, rep)
+    summary["paths"] = input_paths(scenario_path, history)
     if folder is not None and rep is not None:
         write_roster_folder(h, res, rep, folder, with_names, summary)
     return Generated(h, res, rep, folder, summary)
+
+
+def input_paths(scenario: Path, history: Path | None) -> dict[str, str | None]:
+    """Where a roster's scenario and history were read from (for rota swap and leave)."""
+    return {"scenario": str(Path(scenario).resolve()),
+            "history": str(Path(history).resolve()) if history is not None else None}  # fmt: skip
 
 
 def write_roster_folder(

@@ -29,6 +29,7 @@ from rota.options import (
 
 if TYPE_CHECKING:
     from rota.app import Generated
+    from rota.swap import Verdict
 
 EXIT_OK, EXIT_VIOLATION, EXIT_INPUT, EXIT_NO_ROSTER = 0, 1, 2, 3
 EXIT_ABORTED = 130  # a second Ctrl-C: stopped at once, nothing written
@@ -457,6 +458,144 @@ def diff(scenario: Path, month: str, old: Path, new: Path, notified: str | None,
         click.echo(f"{out_file}: {len(changes)} changes")
     else:
         click.echo(text, nl=False)
+
+
+def _verdict(v: Verdict) -> None:
+    for line in v.moves:
+        click.echo(line)
+    cover = {k: x for k, x in v.cover_change().items() if x}
+    click.echo("cover: " + (", ".join(f"{k} {x:+g}" for k, x in cover.items()) if cover
+                            else "no change to uncovered demand"))  # fmt: skip
+    if v.legal:
+        click.echo("legal: breaks no rule")
+    else:
+        click.echo(f"refused: breaks {len(v.broken)} rule(s)")
+        for x in v.broken:
+            click.echo(f"  {x.line()}")
+
+
+@main.command()
+@click.argument("folder", type=PathType)
+@click.option(
+    "--give", required=True, metavar="STAFF:YYYY-MM-DD", help="Who gives their duty of that day."
+)
+@click.option(
+    "--take",
+    default=None,
+    metavar="STAFF:YYYY-MM-DD",
+    help="A swap: who takes it, giving their duty of that day back.",
+)
+@click.option("--to", default=None, metavar="STAFF", help="Cover: who takes it.")
+@click.option(
+    "--on-call",
+    default=None,
+    metavar="ROTA",
+    help="Hand over part of an on-call day of this rota instead of a shift.",
+)
+@click.option(
+    "--at",
+    default=None,
+    metavar="HH:MM",
+    help="With --on-call: the handover time; the other covers from it.",
+)
+@click.option(
+    "--write",
+    type=PathType,
+    default=None,
+    help="Write the roster after a legal swap to this file (roster.csv format).",
+)
+@click.option(
+    "--scenario",
+    type=PathType,
+    default=None,
+    help="The scenario (default: the one the folder was planned with).",
+)
+def swap(folder: Path, give: str, take: str | None, to: str | None, on_call: str | None,
+         at: str | None, write: Path | None, scenario: Path | None) -> None:  # fmt: skip
+    """Is a swap or a cover legal on FOLDER's roster? Each rule it would break, with its
+    source, and the cover it changes; exit 1 when refused."""
+    from rota.io.write import atomic_write, roster_csv
+    from rota.swap import read_roster_folder
+    from rota.swap import swap as try_swap
+
+    try:
+        f = read_roster_folder(folder, scenario)
+        verdict = try_swap(f, give, take=take, to=to, on_call=on_call, at=at)
+    except InputError as exc:
+        _fail(exc)
+    _verdict(verdict)
+    if not verdict.legal:
+        sys.exit(EXIT_VIOLATION)
+    if write is not None:
+        atomic_write(write, roster_csv(f.horizon, verdict.duties, False))
+        click.echo(str(write))
+
+
+@main.command()
+@click.argument("folder", type=PathType)
+@click.option("--staff", required=True, help="Who asks for leave.")
+@click.option("--from", "first", required=True, metavar="YYYY-MM-DD", help="First day of leave.")
+@click.option("--to", "last", required=True, metavar="YYYY-MM-DD", help="Last day of leave.")
+@click.option(
+    "--kind",
+    type=click.Choice(["annual_leave", "training", "court", "other"]),
+    default="annual_leave",
+    show_default=True,
+)
+@click.option(
+    "--since",
+    default=None,
+    metavar="YYYY-MM-DDTHH:MM",
+    help="If a repair is needed: duties from this moment may change (default: "
+    "the first day of leave).",
+)
+@click.option(
+    "--notified",
+    metavar="YYYY-MM-DD",
+    default=None,
+    help="If a repair is needed: the day its changes are notified.",
+)
+@solver_options(60, None, "Work units for a repair, if one is needed.")
+@click.option(
+    "--scenario",
+    type=PathType,
+    default=None,
+    help="The scenario (default: the one the folder was planned with).",
+)
+def leave(folder: Path, staff: str, first: str, last: str, kind: str, scenario: Path | None,
+          **opts: Any) -> None:  # fmt: skip
+    """Can STAFF have leave from --from to --to on FOLDER's roster? As is, or with which
+    repair (written to FOLDER/leave/), at what cost; exit 1 when it cannot be granted
+    without uncovering demand."""
+    from rota.swap import leave as ask
+    from rota.swap import read_roster_folder
+
+    try:
+        f = read_roster_folder(folder, scenario)
+        answer = ask(f, staff, first, last, kind=kind, printer=lambda _l: None, **opts)
+    except InputError as exc:
+        _fail(exc)
+    n = len(answer.dropped)
+    if answer.grantable_as_is:
+        click.echo(f"grantable as is: {staff} drops {n} duties, no cover lost, no rule broken")
+        return
+    done = answer.repaired
+    if done is None or done.report is None:
+        click.echo(f"no roster found within {opts['time_limit']:g} s", err=True)
+        sys.exit(EXIT_NO_ROSTER)
+    rep = done.report
+    before = answer.as_is.before.uncovered
+    worse = {k: round(rep.uncovered[k] - before[k], 2) for k in before
+             if rep.uncovered[k] > before[k] + 1e-9}  # fmt: skip
+    cost = rep.penalties.get("change_duty", 0.0) + rep.penalties.get("premium_hour", 0.0)
+    if rep.hard or worse:
+        click.echo("not grantable without uncovering demand: even repaired, "
+                   + ", ".join(f"{k} +{x:g}" for k, x in worse.items()))  # fmt: skip
+        click.echo(f"the best repair: {done.folder}/changes.csv")
+        sys.exit(EXIT_VIOLATION)
+    click.echo(f"grantable with a repair: {len(done.changes)} changed duties "
+               f"(cost {cost:,.2f}), no cover lost")  # fmt: skip
+    click.echo(f"{done.folder}/changes.csv")
 
 
 @main.command()

@@ -199,7 +199,7 @@ class Repaired:
 def repair_scenario(
     scenario_path: Path, month: str, published: Path, since: str, *,
     changes: Path | None = None, pins: Path | None = None, notified: str | None = None,
-    history: Path | None = None, check_before: bool = True,
+    history: Path | None = None, check_before: bool = True, variant: Variant | None = None,
 ) -> tuple[Horizon, list[Duty]]:  # fmt: skip
     """The repair's month: the scenario with its changes and the published roster."""
     sc = load_scenario(scenario_path, history)
@@ -213,7 +213,9 @@ def repair_scenario(
     changes_label = label
     if changes is not None:
         changes_label = Path(changes).name
-        sc = apply_variant(sc, load_changes(Path(changes)), label=changes_label)
+        variant = load_changes(Path(changes))
+    if variant is not None:
+        sc = apply_variant(sc, variant, label=changes_label)
         info = sc.config.scenario.model_copy(update={"name": h0.scenario.name})
         sc = replace(sc, config=sc.config.model_copy(update={"scenario": info}))
     when = parse_instant(h0, since)
@@ -241,23 +243,26 @@ def repair(
     out: Path = Path("outputs"), time_limit: float = 60.0, effort: float | None = None,
     seed: int = 0, workers: int = 2, history: Path | None = None, force: bool = False,
     printer=None, started: float | None = None, with_names: bool = False,  # noqa: ANN001
+    folder: Path | None = None, variant: Variant | None = None,
 ) -> Repaired:  # fmt: skip
     """`rota repair`: the published month with new facts, re-solved with the fewest
     changes; writes the roster folder and changes.csv."""
-    from rota.app import output_folder, write_roster_folder
+    from rota.app import input_paths, output_folder, write_roster_folder
     from rota.solve.run import solve
 
     t0 = started if started is not None else time.monotonic()
     sc0 = load_scenario(scenario_path, history)
-    folder = output_folder(out, sc0, build_horizon(sc0, month).label)
+    month_folder = output_folder(out, sc0, build_horizon(sc0, month).label)
+    folder = folder or month_folder
     if published is None:
-        versions = published_versions(folder)
+        versions = published_versions(month_folder)
         if not versions:
-            raise InputError("--published", f"no published version in {folder / PUBLISHED}: "
+            raise InputError("--published", f"no published version in {month_folder / PUBLISHED}: "
                              "give --published ROSTER.csv, or run rota publish first")  # fmt: skip
         published = versions[-1] / "roster.csv"
     h, _old = repair_scenario(scenario_path, month, published, since, changes=changes,
-                              pins=pins, notified=notified, history=history)  # fmt: skip
+                              pins=pins, notified=notified, history=history,
+                              variant=variant)  # fmt: skip
     current = folder / "roster.csv"
     if current.exists() and not force and not _is_published(folder, current):
         raise InputError(str(current), "a roster that is not published is there (publish it, "
@@ -268,6 +273,7 @@ def repair(
                 started=t0, **kwargs)  # fmt: skip
     rep = check(h, res.duties) if res.found else None
     summary = build_summary(h, res, rep)
+    summary["paths"] = input_paths(scenario_path, history)
     found: list[Change] = []
     if rep is not None:
         from rota.check.families.changes import measure_changes

@@ -68,13 +68,14 @@ def person(h: Horizon, p: Staff, mine: list[PersonShift]) -> list[Violation]:
 
 
 def _on_call_template(h: Horizon, d: Duty) -> list[Violation]:
-    """duty.template for an on-call row: a known rota, from handover to the next day's."""
+    """duty.template for an on-call row: a known rota, within its day from handover to
+    the next day's (the whole day, or a part of it handed over: rota swap's override)."""
     r = h.scenario.on_call.get(d.duty)
     if r is None:
         return [Violation("duty.template", d.staff_id, d.date, f"unknown on-call rota '{d.duty}'")]
     day = h.day_index(d.date)
-    if (h.to_minutes(d.start), h.to_minutes(d.end)) != (h.at(day, r.handover),
-                                                         h.at(day + 1, r.handover)):  # fmt: skip
+    lo, hi = h.at(day, r.handover), h.at(day + 1, r.handover)
+    if not lo <= h.to_minutes(d.start) < h.to_minutes(d.end) <= hi:
         return [Violation("duty.template", d.staff_id, d.date,
                           f"{r.id} runs from handover {r.handover} to the next day's")]  # fmt: skip
     return []

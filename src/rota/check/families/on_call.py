@@ -9,6 +9,7 @@ solve/families/on_call.py).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rota.check.report import Shortfall, Violation
@@ -31,37 +32,88 @@ RULES = (
 )
 
 
+Span = tuple[int, int]  # (from, to) in horizon minutes
+
+
 @dataclass
 class OnCall:
-    """Rota -> person -> the day indexes they hold; the days short, as stretches."""
+    """Rota -> person -> the day indexes they hold; the days short, as stretches.
+
+    An on-call day may be handed over in part (rota swap's override): the block's
+    holder keeps the day, over the `spans` they still hold, and someone who holds no
+    day of the block covers the rest (`overrides`: rota -> day -> (person, span)).
+    """
 
     held: dict[str, dict[str, set[int]]]
     shortfalls: list[Shortfall]
+    spans: dict[tuple[str, str, int], Span]  # (rota, person, day) held in part
+    overrides: dict[str, dict[int, list[tuple[str, Span]]]]
+    counts: dict[str, dict[int, int]]  # rota -> day -> people holding it whole
+
+    def span(self, h: Horizon, rota: OnCallRota, pid: str, day: int) -> Span:
+        """The part of a day a holder holds (the whole day unless handed over)."""
+        whole = (h.at(day, rota.handover), h.at(day + 1, rota.handover))
+        return self.spans.get((rota.id, pid, day), whole)
 
 
 def measure_on_call(h: Horizon, roster: Roster) -> OnCall:
     """Who holds which on-call days (rows of unknown rotas are the duties family's),
-    and the days with fewer holders than per_day."""
+    the days handed over in part, and the days with fewer holders than per_day (a day
+    handed over counts once where its parts cover it from handover to handover)."""
     if "on_call" in roster.memo:
         return roster.memo["on_call"]  # type: ignore[return-value]
     sc = h.scenario
     held: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    parts: dict[tuple[str, int], list[tuple[str, Span]]] = defaultdict(list)
     for d in roster.on_call_rows:
         if d.duty in sc.on_call:
-            held[d.duty][d.staff_id].add(h.day_index(d.date))
+            r = sc.on_call[d.duty]
+            day = h.day_index(d.date)
+            whole = (h.at(day, r.handover), h.at(day + 1, r.handover))
+            got = (h.to_minutes(d.start), h.to_minutes(d.end))
+            if got == whole:
+                held[d.duty][d.staff_id].add(day)
+            else:
+                parts[d.duty, day].append((d.staff_id, got))
+    spans: dict[tuple[str, str, int], Span] = {}
+    overrides: dict[str, dict[int, list[tuple[str, Span]]]] = defaultdict(
+        lambda: defaultdict(list))  # fmt: skip
+    part_cover: dict[tuple[str, int], int] = {}
+    for (rid, day), rows in parts.items():
+        r = sc.on_call[rid]
+        block = next((ds for _f, ds in on_call_blocks(h, rid) if day in ds), [day])
+        holders = {p for p, days in held[rid].items() if days & set(block)}
+        for pid, span in rows:
+            if pid in holders:
+                held[rid][pid].add(day)
+                spans[rid, pid, day] = span
+            else:
+                overrides[rid][day].append((pid, span))
+        lo, hi = h.at(day, r.handover), h.at(day + 1, r.handover)
+        at = lo
+        for _pid, (a, b) in sorted(rows, key=lambda x: x[1]):
+            if a <= at:
+                at = max(at, b)
+        part_cover[rid, day] = 1 if at >= hi else 0
     shortfalls = []
+    whole_counts: dict[str, dict[int, int]] = {}
     for r in sc.config.on_call:
         counts: dict[int, int] = defaultdict(int)
-        for days in held[r.id].values():
+        for pid, days in held[r.id].items():
             for day in days:
-                counts[day] += 1
+                if (r.id, pid, day) not in spans:
+                    counts[day] += 1
+        whole_counts[r.id] = dict(counts)
+        for (rid, day), n in part_cover.items():
+            if rid == r.id:
+                counts[day] += n
         for day in range(h.n_days):
             short = r.per_day - counts[day]
             if short > 0:
                 lo, hi = h.at(day, r.handover), h.at(day + 1, r.handover)
                 shortfalls.append(Shortfall(r.units[0], lo, hi, f"on_call:{r.id}", short,
                                             "oncall.cover"))  # fmt: skip
-    out = OnCall(held, shortfalls)
+    out = OnCall(held, shortfalls, spans, overrides, whole_counts)
     roster.memo["on_call"] = out
     return out
 
@@ -80,11 +132,40 @@ def _can_hold(h: Horizon, r: OnCallRota, pid: str, days: list[int], pool: set[st
     return True
 
 
+def _person_day(h: Horizon, roster: Roster, r: OnCallRota, pid: str, day: int, span: Span,
+                pool: set[str], v: Callable[[Violation], None]) -> None:  # fmt: skip
+    """The rules of one person on call for `span` of a day: eligibility, absence,
+    no night shifts."""
+    sc = h.scenario
+    date_ = h.date_of(day)
+    lo, hi = span
+    if pid not in pool:
+        v(Violation("oncall.eligibility", pid, date_, f"not of the units/ranks of {r.id}"))
+    missing = [a for a in r.accreditations if not sc.holds(pid, a, date_)]
+    if missing:
+        v(Violation("oncall.eligibility", pid, date_,
+                    f"{r.id} without valid {', '.join(missing)}"))  # fmt: skip
+    first, last = h.local_date(h.to_datetime(lo)), h.local_date(h.to_datetime(hi - 1))
+    for dd in range((first - date_).days, (last - date_).days + 1):
+        ab = sc.absence_on(pid, h.date_of(day + dd))
+        if ab is not None and ab.kind != "restricted":
+            v(Violation("oncall.absence", pid, date_,
+                        f"{r.id} overlaps {ab.kind.replace('_', ' ')} on "
+                        f"{h.date_of(day + dd)}"))  # fmt: skip
+            break
+    if r.no_night_shifts:
+        for s in roster.by_person.get(pid, ()):
+            if s.night and s.end > lo and s.start < hi:
+                what = f"night {s.code} of {h.date_of(s.day)} while on call ({r.id})"
+                v(Violation("oncall.no_nights", pid, date_, what))
+
+
 def check_on_call(h: Horizon, roster: Roster) -> list[Violation]:
     sc = h.scenario
     out: list[Violation] = []
     v = out.append
-    held = measure_on_call(h, roster).held
+    oc = measure_on_call(h, roster)
+    held = oc.held
     hist: dict[tuple[str, int], set[str]] = defaultdict(set)
     for row in sc.history:
         if row.kind == "on_call" and h.day_index(row.date) < 0:
@@ -97,28 +178,11 @@ def check_on_call(h: Horizon, roster: Roster) -> list[Violation]:
         for pid, days in mine.items():
             for day in sorted(days):
                 per_day_rotas[pid, day].append(r.id)
-                date_ = h.date_of(day)
-                if pid not in pool:
-                    v(Violation("oncall.eligibility", pid, date_,
-                                f"not of the units/ranks of {r.id}"))  # fmt: skip
-                missing = [a for a in r.accreditations if not sc.holds(pid, a, date_)]
-                if missing:
-                    v(Violation("oncall.eligibility", pid, date_,
-                                f"{r.id} without valid {', '.join(missing)}"))  # fmt: skip
-                for dd in (day, day + 1):
-                    ab = sc.absence_on(pid, h.date_of(dd))
-                    if ab is not None and ab.kind != "restricted":
-                        v(Violation("oncall.absence", pid, date_,
-                                    f"{r.id} overlaps {ab.kind.replace('_', ' ')} on "
-                                    f"{h.date_of(dd)}"))  # fmt: skip
-                        break
-                if r.no_night_shifts:
-                    lo, hi = h.at(day, r.handover), h.at(day + 1, r.handover)
-                    for s in roster.by_person.get(pid, ()):
-                        if s.night and s.end > lo and s.start < hi:
-                            v(Violation("oncall.no_nights", pid, date_,
-                                        f"night {s.code} of {h.date_of(s.day)} while on "
-                                        f"call ({r.id})"))  # fmt: skip
+                _person_day(h, roster, r, pid, day, oc.span(h, r, pid, day), pool, v)
+        for day, covers in oc.overrides.get(r.id, {}).items():
+            for pid, span in covers:
+                per_day_rotas[pid, day].append(r.id)
+                _person_day(h, roster, r, pid, day, span, pool, v)
         counts: dict[int, int] = defaultdict(int)
         for days in mine.values():
             for day in days:
