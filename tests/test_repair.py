@@ -291,3 +291,25 @@ def test_leave_that_needs_a_repair_names_it(published_month):
     summary = json.loads((target / "summary.json").read_text())
     assert summary["check"]["hard_violations"] == 0
     assert ("grantable with a repair" in res.output) == (res.exit_code == 0)
+
+
+def test_the_publication_horizon_is_warned_of(tmp_path):
+    """Police Regulations Annex E: rosters published at least a month before they start,
+    covering at least three months. December published on 20 November (11 days late)
+    and January on 30 November: on 1 December, December is named late, January is in
+    time, and February is missing from the three months ahead."""
+    from datetime import UTC
+
+    from rota.repair import publication_warnings
+
+    root = tmp_path / "mini"
+    for month, when in (("2026-12", "2026-11-20"), ("2027-01", "2026-11-30")):
+        folder = root / month
+        folder.mkdir(parents=True)
+        (folder / "roster.csv").write_text(f"staff_id,date\nP1,{month}-01\n")
+        publish(folder, now=datetime.fromisoformat(f"{when}T09:00").replace(tzinfo=UTC))
+    lines = publication_warnings(root, date(2026, 12, 1))
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("2026-12 was first published on 2026-11-20, less than a month")
+    assert "no published roster for 2027-02" in lines[1] and "Annex E" in lines[1]
+    assert publication_warnings(tmp_path / "nothing", date(2026, 12, 1)) == []

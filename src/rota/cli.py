@@ -141,15 +141,24 @@ def _report_generated(g: Generated, time_limit: float) -> int:
 @MONTH
 @ROSTER
 @HISTORY
-def check(scenario: Path, month: str, roster: Path, history: Path | None) -> None:
-    """Check ROSTER against every rule; exit 1 on any hard violation."""
+@click.option("--out", type=PathType, default=Path("outputs"), show_default=True,
+              help="Where the scenario's published rosters are (OUT/<scenario>/), for "
+              "the publication horizon's warnings.")  # fmt: skip
+def check(scenario: Path, month: str, roster: Path, history: Path | None, out: Path) -> None:
+    """Check ROSTER against every rule; exit 1 on any hard violation. Warns where the
+    scenario's published rosters fall short of the Police Regulations' horizon."""
+    from datetime import date
+
     from rota.app import check_roster
     from rota.check import history_breaches
+    from rota.repair import publication_warnings
 
     try:
         h, rep, _duties = check_roster(scenario, month, roster, history)
     except InputError as exc:
         _fail(exc)
+    for line in publication_warnings(out / h.scenario.name, date.today()):
+        click.echo(f"warning: {line}")
     for v in history_breaches(h):
         click.echo(f"warning: the history already breaks {v.line()}")
     for v in rep.violations:

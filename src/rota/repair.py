@@ -89,6 +89,49 @@ def publish(folder: Path, now: datetime | None = None) -> Path:
     return target
 
 
+def _month_start(label: str) -> date:
+    y, m = (int(x) for x in label.split("-"))
+    return date(y, m, 1)
+
+
+def _add_months(d: date, n: int) -> date:
+    y, m = divmod(d.month - 1 + n, 12)
+    return date(d.year + y, m + 1, 1)
+
+
+def publication_warnings(root: Path, today: date) -> list[str]:
+    """The published set of one scenario's folder (OUT/<scenario>/) against the Police
+    Regulations' horizon (Annex E): each month published at least a month before it
+    starts, and published rosters covering at least three months from today's month.
+    Nothing is said of a scenario that has published nothing."""
+    first: dict[str, date] = {}
+    for folder in sorted(Path(root).glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]")):
+        for version in published_versions(folder):
+            try:
+                info = json.loads((version / "published.json").read_text(encoding="utf-8"))
+                when = datetime.fromisoformat(info["published_at"]).date()
+            except (OSError, ValueError, KeyError):
+                continue
+            first[folder.name] = min(first.get(folder.name, when), when)
+    if not first:
+        return []
+    source = "Police Regulations 2003 Annex E"
+    out = []
+    for label, when in sorted(first.items()):
+        start = _month_start(label)
+        month_before = start.replace(year=start.year - 1, month=12) if start.month == 1 else (
+            start.replace(month=start.month - 1))  # fmt: skip
+        if when > month_before:
+            out.append(f"{label} was first published on {when}, less than a month before it "
+                       f"starts [{source}: published at least a month ahead]")  # fmt: skip
+    ahead = [_add_months(today.replace(day=1), k).strftime("%Y-%m") for k in range(3)]
+    missing = [m for m in ahead if m not in first]
+    if missing:
+        out.append(f"no published roster for {', '.join(missing)}: the published rosters "
+                   f"should cover at least three months [{source}]")  # fmt: skip
+    return out
+
+
 # ------------------------------------------------------------------ a repair's inputs
 class _ChangesFile(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
