@@ -109,8 +109,9 @@ def main() -> None:
         rows.append(row)
         print(json.dumps(row))
     if args.json:
-        args.json.write_text(json.dumps({"month": args.month, "time_limit": args.time_limit,
-                                         "workers": args.workers, "rows": rows}, indent=1))  # fmt: skip
+        record = {"month": args.month, "time_limit": args.time_limit,
+                  "workers": args.workers, "rows": rows}  # fmt: skip
+        args.json.write_text(json.dumps(record, indent=1))
     shutil.rmtree(work, ignore_errors=True)
 
 
