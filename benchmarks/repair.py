@@ -50,6 +50,9 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=60)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument(
+        "--no-regenerate", action="store_true", help="Skip planning the month again for each case."
+    )
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="rota-repair-"))
     out = work / "out"
@@ -79,6 +82,22 @@ def main() -> None:
         if p.returncode != 0:
             raise SystemExit(p.stderr + p.stdout)
         summ = json.loads((target / name / args.month / "summary.json").read_text())
+        info = summ["repair"]
+        row = {
+            "case": f"{staff} sick {start}..{end}",
+            "repair_seconds": wall_r,
+            "changed": info["changed_duties"],
+            "least": info["least_changed_duties"],
+            "by_class": info["by_class"],
+            "uncovered": summ["uncovered"],
+            "hard": summ["check"]["hard_violations"],
+            "effort_spent": summ["effort_spent"],
+            "cut_short": summ["cut_short"],
+        }
+        rows.append(row)
+        if args.no_regenerate:
+            print(json.dumps(row))
+            continue
         # planned again with the sickness in the scenario
         copy = work / f"scenario-{staff}-{first}"
         shutil.copytree(args.scenario, copy)
@@ -93,20 +112,11 @@ def main() -> None:
         regen = json.loads((again / name / args.month / "summary.json").read_text())
         n_again = len(_changes(args.scenario, args.month, published,
                                again / name / args.month / "roster.csv"))  # fmt: skip
-        info = summ["repair"]
-        row = {
-            "case": f"{staff} sick {start}..{end}",
-            "repair_seconds": wall_r,
-            "changed": info["changed_duties"],
-            "least": info["least_changed_duties"],
-            "by_class": info["by_class"],
-            "uncovered": summ["uncovered"],
-            "hard": summ["check"]["hard_violations"],
+        row |= {
             "regenerate_seconds": wall_g,
             "regenerate_changed": n_again,
             "regenerate_uncovered": regen["uncovered"],
         }
-        rows.append(row)
         print(json.dumps(row))
     if args.json:
         record = {"month": args.month, "time_limit": args.time_limit,

@@ -313,3 +313,70 @@ def test_the_publication_horizon_is_warned_of(tmp_path):
     assert lines[0].startswith("2026-12 was first published on 2026-11-20, less than a month")
     assert "no published roster for 2027-02" in lines[1] and "Annex E" in lines[1]
     assert publication_warnings(tmp_path / "nothing", date(2026, 12, 1)) == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "expect"),
+    [
+        (
+            '[[changes]]\nop = "add_absence"\nids = ["C1"]\nstart = 2027-02-12\n'
+            'end = 2027-02-11\nkind = "sickness"\n',
+            "changes.toml",
+        ),
+        ('[[changes]]\nop = "fly"\n', "changes.toml field changes[1]"),
+        (
+            'changes = [ { op = "add_absence", ids = ["C9"], start = 2027-02-12, '
+            'end = 2027-02-13, kind = "sickness" } ]\n',
+            "unknown staff_id 'C9'",
+        ),
+        ("changes = [", "changes.toml: not valid TOML"),
+    ],
+)
+def test_a_bad_changes_file_exits_2_naming_it(published_month, tmp_path, changes, expect):
+    sc, _folder, version = published_month
+    (tmp_path / "changes.toml").write_text(changes)
+    res = CliRunner().invoke(main, ["repair", str(sc), "--month", MONTH, "--from",
+                                    "2027-02-10T06:00", "--published",
+                                    str(version / "roster.csv"), "--changes",
+                                    str(tmp_path / "changes.toml"), "--out",
+                                    str(tmp_path / "out")])  # fmt: skip
+    assert res.exit_code == 2, res.output
+    assert expect in res.output and len(res.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("command", "expect"),
+    [
+        (["publish", "{tmp}"], "roster.csv: no roster to publish"),
+        (
+            ["diff", "{sc}", "--month", MONTH, "{tmp}/none.csv", "{version}/roster.csv"],
+            "none.csv: no such roster file",
+        ),
+        (
+            ["diff", "{sc}", "--month", MONTH, "{version}/roster.csv", "{tmp}/bad.csv"],
+            "bad.csv row 2, field date",
+        ),
+        (
+            ["leave", "{folder}", "--staff", "ZZ", "--from", "2027-02-20", "--to", "2027-02-21"],
+            "--staff: unknown staff_id 'ZZ'",
+        ),
+        (
+            ["leave", "{folder}", "--staff", "C3", "--from", "2027-02-22", "--to", "2027-02-21"],
+            "--to: 2027-02-21 is before 2027-02-22",
+        ),
+        (
+            ["leave", "{folder}", "--staff", "C3", "--from", "soon", "--to", "2027-02-21"],
+            "are not dates",
+        ),
+        (["swap", "{tmp}", "--give", "C3:2027-02-20", "--to", "C4"], "no roster here"),
+    ],
+)
+def test_bad_input_to_the_new_commands_exits_2(published_month, tmp_path, command, expect):
+    sc, folder, version = published_month
+    (tmp_path / "bad.csv").write_text("staff_id,date,duty,site,start,end,hours,kind\n"
+                                      "C3,20270220,E,A,x,y,8,shift\n")  # fmt: skip
+    args = [a.format(tmp=tmp_path, sc=sc, folder=folder, version=version) for a in command]
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 2, res.output
+    assert expect in res.output and len(res.output.strip().splitlines()) == 1
+    assert "Traceback" not in res.output

@@ -29,6 +29,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from rota.domain.models import Duty
 from rota.domain.scenario import Published
 from rota.horizon import Horizon
 from rota.measures import on_call_blocks, scale_of
@@ -104,12 +105,35 @@ def published_shifts(h: Horizon) -> dict[tuple[str, int], Slot]:
 
 
 def published_on_call(h: Horizon) -> set[tuple[str, str, int]]:
-    """(rota, person, day index) of every published on-call day of the month."""
-    return {
-        (d.duty, d.staff_id, h.day_index(d.date))
-        for d in published(h).duties
-        if d.kind == "on_call" and 0 <= h.day_index(d.date) < h.n_days
-    }
+    """(rota, person, day index) of every published on-call day of the month held by the
+    block's holder (a day handed over in part stays the holder's; the one covering the
+    rest of it holds no day of the block)."""
+    sc = h.scenario
+    whole: set[tuple[str, str, int]] = set()
+    parts: set[tuple[str, str, int]] = set()
+    for d in published(h).duties:
+        day = h.day_index(d.date)
+        if d.kind != "on_call" or d.duty not in sc.on_call or not 0 <= day < h.n_days:
+            continue
+        r = sc.on_call[d.duty]
+        full = (h.at(day, r.handover), h.at(day + 1, r.handover))
+        key = (d.duty, d.staff_id, day)
+        (whole if (h.to_minutes(d.start), h.to_minutes(d.end)) == full else parts).add(key)
+    out = set(whole)
+    for rota, pid, day in parts:
+        block = next((ds for _f, ds in on_call_blocks(h, rota) if day in ds), [day])
+        if any((rota, pid, x) in whole for x in block):
+            out.add((rota, pid, day))
+    return out
+
+
+def frozen_on_call_rows(h: Horizon) -> list[Duty]:
+    """The published on-call rows of the blocks that began before the repair's instant:
+    written as published (handovers in part included), whoever the solver's blocks say."""
+    keep = {rota: {d for i in frozen_blocks(h, rota) for d in on_call_blocks(h, rota)[i][1]}
+            for rota in h.scenario.on_call}  # fmt: skip
+    return [d for d in published(h).duties if d.kind == "on_call"
+            and h.day_index(d.date) in keep.get(d.duty, set())]  # fmt: skip
 
 
 def frozen_blocks(h: Horizon, rota: str) -> set[int]:

@@ -377,7 +377,9 @@ def export(folder: Path, xlsx: Path | None, ical: Path | None, with_rest_days: b
 @FORCE
 @click.option("--with-names", is_flag=True, help="Add staff names to roster.csv and grid.csv.")
 @click.option("--quiet", is_flag=True, help="No progress lines.")
-def repair(scenario: Path, month: str, since: str, quiet: bool, **opts: Any) -> None:
+@click.option("--no-report", is_flag=True, help="Do not write report.html.")
+def repair(scenario: Path, month: str, since: str, quiet: bool, no_report: bool,
+           **opts: Any) -> None:  # fmt: skip
     """Repair a published roster of SCENARIO after new facts (sickness, lapses, leave):
     the fewest changes, far ahead rather than near, with the Police Regulations' costs.
     Writes the month folder and changes.csv."""
@@ -409,6 +411,12 @@ def repair(scenario: Path, month: str, since: str, quiet: bool, **opts: Any) -> 
         click.echo(f"  {cls}: {n}")
     click.echo(f"{done.folder}/changes.csv")
     click.echo("uncovered: " + _uncovered(rep.uncovered))
+    if not no_report:
+        from rota.app import write_report
+
+        staff = done.horizon.scenario.staff
+        write_report(done.folder,
+                     {p.staff_id: p.name for p in staff} if opts["with_names"] else {})  # fmt: skip
     if rep.hard:
         click.echo(f"internal error: the repaired roster breaks {len(rep.hard)} rule(s):",
                    err=True)  # fmt: skip

@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from rota.changes import CLASSES, Change, since_minutes
+from rota.changes import CLASSES, Change, frozen_on_call_rows, since_minutes
 from rota.check import CheckReport, check, validate_roster
 from rota.check.families.changes import frozen_days
 from rota.domain.models import Duty, Pin
@@ -314,6 +314,8 @@ def repair(
     kwargs = {"printer": printer} if printer is not None else {}
     res = solve(h, effort=effort, time_limit=time_limit, seed=seed, workers=workers,
                 started=t0, **kwargs)  # fmt: skip
+    if res.found:
+        res.duties = with_frozen_on_call(h, res.duties)
     rep = check(h, res.duties) if res.found else None
     summary = build_summary(h, res, rep)
     summary["paths"] = input_paths(scenario_path, history)
@@ -327,6 +329,18 @@ def repair(
         write_roster_folder(h, res, rep, folder, with_names, summary)
         atomic_write(folder / "changes.csv", changes_csv(h, found))
     return Repaired(h, res, rep, folder, summary, found)
+
+
+def with_frozen_on_call(h: Horizon, duties: list[Duty]) -> list[Duty]:
+    """The on-call days of blocks begun before the repair's instant as published (the
+    solver holds those blocks whole by the same holders; a handover in part within
+    them is kept as written)."""
+    from rota.roster import sort_duties
+
+    kept = frozen_on_call_rows(h)
+    days = {(d.duty, d.date) for d in kept}
+    planned = [d for d in duties if not (d.kind == "on_call" and (d.duty, d.date) in days)]
+    return sort_duties(planned + kept)
 
 
 def _is_published(folder: Path, roster: Path) -> bool:

@@ -82,6 +82,7 @@ class ModelContext:
     # differ from the published roster
     changed: list[Expr] = field(default_factory=list)
     n_changed: cp_model.IntVar | None = None  # their sum
+    changes_forced: int = 0  # the constant part of the sum: changes no roster avoids
 
     @property
     def scenario(self) -> Scenario:

@@ -41,7 +41,13 @@ from rota.solve.decisions import Decisions
 from rota.solve.families.eligibility import history_shifts
 from rota.solve.improve import Budget, improve
 from rota.solve.model import build_model
-from rota.solve.settings import Effort, configure, default_effort
+from rota.solve.settings import (
+    DEFAULT_EFFORT,
+    REPAIR_EFFORT,
+    Effort,
+    configure,
+    default_effort,
+)
 from rota.solve.swaps import improve_fairness
 
 Printer = Callable[[str], None]
@@ -422,8 +428,9 @@ class _Run:
         }
         if export_model:
             ctx.model.export_to_file(export_model)
+        repair = self.h.scenario.published is not None
         if self.plan.units is None:
-            self.plan = replace(self.plan, units=default_effort(len(ctx.options)))
+            self.plan = replace(self.plan, units=default_effort(len(ctx.options), repair))
         # kept for the swaps and the last replay (the default month: 1.7 s, 3x: 4 s)
         whole = self.clock.deadline - self.clock.t0
         self.clock.tail = min(0.1 * whole, TAIL_SECONDS + TAIL_PER_OPTION * len(ctx.options))
@@ -432,6 +439,8 @@ class _Run:
         # the bound, on one thread beside the searches, on the model as built (the
         # searches later hold the uncovered demand at the best found: not a relaxation)
         units = self.plan.lp_bound * max(1.0, len(ctx.options) / 8000)
+        if repair:  # a repair's searches are short: so is its bound's
+            units *= REPAIR_EFFORT / DEFAULT_EFFORT
         self.lp = threading.Thread(target=self._lp_bound, name="rota-lp-bound",
                                    args=(ctx.model.clone(), units), daemon=True)  # fmt: skip
         self.lp.start()
@@ -474,9 +483,22 @@ class _Run:
         n = self.ctx.n_changed
         if n is None or self.best.values is None:
             return
+        forced = self.ctx.changes_forced
+        self.changed_bound = forced
+        if self.best.vals[n.index] <= forced:  # only the changes no roster avoids
+            self.ctx.model.add(n <= forced)
+            self.rec.roster("fewest changes (only those the facts force)", None, None)
+            return
+        if self._forced_only_infeasible(n, forced):  # so one more change is needed
+            self.changed_bound = forced + 1
+            if self.best.vals[n.index] <= forced + 1:
+                self.ctx.model.add(n <= forced + 1)
+                self.rec.roster("fewest changes (proven)", None, None)
+                return
         m = self.ctx.model.clone()
         var = m.get_int_var_from_proto_index
         m.add(sum(t.coef * var(t.index) for t in self.shortfalls) <= self.best.short)
+        m.add(var(n.index) >= self.changed_bound)  # the search stops once it reaches it
         m.minimize(var(n.index))
         hint(m, self.best.vals)
         solver = cp_model.CpSolver()
@@ -494,10 +516,27 @@ class _Run:
             self.best = _Best(self.ctx.decisions(values), values, None, self.best.uncovered)
             least = values[n.index]
             self._replay_best()
-        self.changed_bound = int(round(solver.best_objective_bound)) if status in (
-            cp_model.OPTIMAL, cp_model.FEASIBLE) else 0  # fmt: skip
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            bound = int(round(solver.best_objective_bound))
+            self.changed_bound = max(self.changed_bound, bound)
         self.ctx.model.add(n <= least)
         self.rec.roster("fewest changes", None, None)
+
+    def _forced_only_infeasible(self, n: cp_model.IntVar, forced: int) -> bool:
+        """Whether no roster with only the forced changes keeps the best uncovered demand
+        (a quick solve: nearly every variable is fixed once no change is allowed)."""
+        m = self.ctx.model.clone()
+        var = m.get_int_var_from_proto_index
+        m.add(sum(t.coef * var(t.index) for t in self.shortfalls) <= self.best.short)
+        m.add(var(n.index) <= forced)
+        m.clear_objective()
+        solver = cp_model.CpSolver()
+        units = 0.1 * self.plan.fewest * (self.units - self.spent)
+        configure(solver, workers=self.workers, seed=self.seed,
+                  time_limit=self.clock.search_left(), units=units)  # fmt: skip
+        status = STOP.solve(solver, m)
+        self.spent += round(solver.deterministic_time, 1)
+        return status == cp_model.INFEASIBLE
 
     def improve(self, params: dict | None = None, **_: object) -> None:
         """Phase 4: the whole objective, uncovered demand held at the best found."""

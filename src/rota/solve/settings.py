@@ -17,14 +17,19 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 DEFAULT_EFFORT = 9.0  # the default month (7.9k shift options): 33 s of search on 2 workers
+# a repair: the default month's one-week sickness repaired in under 20 s on 2 cores, the
+# fewest changes found (benchmarks/repair.py)
+REPAIR_EFFORT = 3.0
 EFFORT_OPTIONS = 8000  # ... and as many units per this many shift options beyond it
 
 
-def default_effort(options: int) -> float:
-    """The effort a month gets unless one is asked for: DEFAULT_EFFORT, and pro rata for
-    a month of more than EFFORT_OPTIONS shift options (three times the region, three
-    times the work)."""
-    return round(DEFAULT_EFFORT * max(1.0, options / EFFORT_OPTIONS), 1)
+def default_effort(options: int, repair: bool = False) -> float:
+    """The effort a month gets unless one is asked for: DEFAULT_EFFORT (REPAIR_EFFORT for
+    a repair, which changes a published roster little), and pro rata for a month of
+    more than EFFORT_OPTIONS shift options (three times the region, three times the
+    work)."""
+    base = REPAIR_EFFORT if repair else DEFAULT_EFFORT
+    return round(base * max(1.0, options / EFFORT_OPTIONS), 1)
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,9 @@ def add_changes(ctx: ModelContext) -> list[Term]:
         if not any((rota, pid, b.index) in ctx.on_call for b in ctx.blocks[rota] if d in b.days):
             ctx.changed.append(1)
             disturb.append(disturbance(h, on_call_class(h, pid, d, True), d))
-    n = m.new_int_var(0, len(ctx.changed), "changed_duties")
+    # changes no roster can avoid (duties of people now absent or ineligible): a bound
+    ctx.changes_forced = sum(x for x in ctx.changed if isinstance(x, int))
+    n = m.new_int_var(ctx.changes_forced, len(ctx.changed), "changed_duties")
     m.add(n == sum(ctx.changed))
     ctx.n_changed = n
     return [Term("change_duty", sum(disturb), 1), Term("premium_hour", sum(pay), 1)]
