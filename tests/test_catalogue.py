@@ -144,6 +144,23 @@ def _repairing(h: Horizon) -> Horizon:
     return build_horizon(replace(h.scenario, published=pub), h.label)
 
 
+def _worked_autumn(h: Horizon) -> tuple[Horizon, list[Duty]]:
+    """The world with P1 on an early every day from 5 Sep to 31 Dec (944 h in the 17
+    weeks before January, over the 816 h of a 48-hour average): any January shift of
+    P1's breaks hours.avg_17w."""
+    from dataclasses import replace
+
+    start = datetime(2026, 9, 5, 6, tzinfo=TZ)
+    rows = tuple(
+        Duty(staff_id="P1", date=(start + timedelta(days=k)).date(), duty="E", site="A",
+             start=start + timedelta(days=k), end=start + timedelta(days=k, hours=8),
+             hours=8, kind="shift")
+        for k in range(118)
+    )  # fmt: skip
+    r = build_horizon(replace(h.scenario, history=h.scenario.history + rows), h.label)
+    return r, [shift(r, "P1", 4, "E")]
+
+
 def _repair(*days: tuple[str, int, str]) -> Callable[[Horizon], tuple[Horizon, list[Duty]]]:
     def make(h: Horizon) -> tuple[Horizon, list[Duty]]:
         r = _repairing(h)
@@ -169,6 +186,7 @@ BREAKERS = {
     "nights.max_consecutive": lambda h: [shift(h, "P1", d, "N") for d in range(4, 9)],
     "nights.rest_after": lambda h: [shift(h, "P1", 4, "N"), shift(h, "P1", 6, "L")],
     "hours.avg_weekly": lambda h: [shift(h, "P9", d, "E") for d in range(1, 29)],
+    "hours.avg_17w": _worked_autumn,
     "hours.over_contract": lambda h: [shift(h, "P1", d, "E") for d in range(1, 26)],
     "weekends.max_worked": lambda h: [shift(h, "P1", d, "E") for d in (2, 9, 16)],
     "cover.officers": lambda h: [],

@@ -363,3 +363,97 @@ def test_requests_are_soft_and_denials_are_explained(tmp_scenario):
     assert g.summary["requests"]["total"] == 8 and len(denied) == 5
     assert all(x["weight"] == 1 and "for cover" in x["why"] for x in denied)
     assert g.result.penalties["request_denied"] == 100
+
+
+def _day_shifts(first: str, last: str, weekdays: range = range(7)) -> list[list]:
+    """History rows: P1 on D (08:00-16:00, 8 h) on each of `weekdays` from first to last."""
+    from datetime import date, timedelta
+
+    d, end, rows = date.fromisoformat(first), date.fromisoformat(last), []
+    while d <= end:
+        if d.weekday() in weekdays:
+            s = d.isoformat()
+            rows.append(["P1", s, "D", "A", f"{s}T08:00:00+00:00", f"{s}T16:00:00+00:00",
+                         "8.00", "shift"])  # fmt: skip
+        d += timedelta(days=1)
+    return rows
+
+
+# Monday to Thursday from September to December (32 h a week), then every day of
+# January and February (56 h a week)
+LIGHT_THEN_HEAVY = _day_shifts("2026-09-01", "2026-12-31", range(4)) + _day_shifts(
+    "2027-01-01", "2027-02-28"
+)
+
+
+def test_three_heavy_months_break_the_17_week_average_in_the_third(tmp_scenario):
+    """Every day of January, February and March at 8 h (56 h a week) after four months
+    of Monday-to-Thursday (32 h a week). Each month alone averages 56 h a week, but the
+    law measures 17 weeks (119 days), and the history reaches back that far, so the
+    month's own average is not the measure. The 17 weeks to 20 March (22 Nov-20 Mar)
+    hold 24 light days (192 h) and 79 heavy days (632 h): 824 h, 48.5 h a week, over 48
+    (816 h): hours.avg_17w on 20 March. The 17 weeks to 19 March hold 816 h exactly, and
+    no period ending in January (at most 664 h) or February (760 h) is over."""
+    from conftest import check_duties
+    from rota.io.load import load_roster
+
+    folder = tmp_scenario(templates=DAY, demand=DAY_DEMAND, weights=NO_COST,
+                          staff=[["P1", "PS", "A", 40]],
+                          rules=rules(max_avg_weekly_hours=48),
+                          history=[r for r in LIGHT_THEN_HEAVY if r[1] < "2027-01-01"])  # fmt: skip
+    root = folder.parent
+    for month, first, last, hist in (
+        ("2027-01", "2027-01-01", "2027-01-31", "2027-01-01"),
+        ("2027-02", "2027-02-01", "2027-02-28", "2027-02-01"),
+        ("2027-03", "2027-03-01", "2027-03-31", "2027-03-01"),
+    ):
+        _write_roster(root / f"{month}.csv", _day_shifts(first, last))
+        _write_roster(folder / "history.csv", [r for r in LIGHT_THEN_HEAVY if r[1] < hist])
+        duties, _ = load_roster(root / f"{month}.csv")
+        rep = check_duties(folder, month, duties)
+        named = [(v.rule, v.day.isoformat() if v.day else None) for v in rep.hard
+                 if v.rule.startswith("hours.")]  # fmt: skip
+        if month == "2027-03":
+            assert named == [("hours.avg_17w", "2027-03-20")]
+            assert "824 h in the 17 weeks to 2027-03-20 average 48.5 h a week" in (
+                rep.hard[0].message if rep.hard[0].rule == "hours.avg_17w" else
+                next(v.message for v in rep.hard if v.rule == "hours.avg_17w"))  # fmt: skip
+        else:
+            assert named == [], (month, named)
+
+
+def test_the_solver_keeps_the_17_week_average(tmp_scenario):
+    """March after the history above, a day shift wanted every day: the 17 weeks to
+    31 March (3 Dec-31 Mar) already hold 17 light December days (136 h) and all of
+    January and February (472 h), 608 h of the 816 h allowed, so March may hold 208 h:
+    26 shifts, and 5 x 8 = 40 h are left uncovered. Every period ending in March is
+    within 816 h."""
+    g = one(tmp_scenario, month="2027-03", hours=40, rules=rules(max_avg_weekly_hours=48),
+            history=LIGHT_THEN_HEAVY)  # fmt: skip
+    assert uncovered(g) == 40
+    assert len(g.result.duties) == 26
+
+
+def test_an_opt_out_lifts_the_17_week_average(tmp_scenario):
+    """The same March for an officer who signed the opt-out (staff.csv wtr_opt_out): no
+    average holds them, so every day is worked but the 1st (the history's run of 59 days
+    cannot go on: days.max_consecutive), 30 shifts and 8 h uncovered, where the 17-week
+    average left 40 h."""
+    staff = [["P1", "Name P1", "PS", "BORDER", "A", 40, "2020-01-01", ""]]
+    folder = tmp_scenario(templates=DAY, demand=DAY_DEMAND, weights=NO_COST, staff=staff,
+                          rules=rules(max_avg_weekly_hours=48),
+                          history=LIGHT_THEN_HEAVY)  # fmt: skip
+    text = (folder / "staff.csv").read_text().splitlines()
+    (folder / "staff.csv").write_text(f"{text[0]},wtr_opt_out\n{text[1]},true\n")
+    g = solve_and_check(folder, "2027-03")
+    assert uncovered(g) == 8
+    assert sorted(d.date.day for d in g.result.duties) == list(range(2, 32))
+
+
+def _write_roster(path, rows) -> None:
+    import csv
+
+    with path.open("w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["staff_id", "date", "duty", "site", "start", "end", "hours", "kind"])
+        w.writerows(rows)

@@ -52,7 +52,7 @@ def generate(
     effort: float | None = None,
     seed: int = 0,
     workers: int = 2,
-    history: Path | None = None,
+    history: Path | list[Path] | None = None,
     force: bool = False,
     with_names: bool = False,
     printer=None,  # noqa: ANN001
@@ -85,10 +85,14 @@ def generate(
     return Generated(h, res, rep, folder, summary)
 
 
-def input_paths(scenario: Path, history: Path | None) -> dict[str, str | None]:
-    """Where a roster's scenario and history were read from (for rota swap and leave)."""
-    return {"scenario": str(Path(scenario).resolve()),
-            "history": str(Path(history).resolve()) if history is not None else None}  # fmt: skip
+def input_paths(scenario: Path, history: Path | list[Path] | None) -> dict[str, Any]:
+    """Where a roster's scenario and history were read from (for rota swap and leave);
+    the history is one file, or several (a chain's months), or none (None)."""
+    files = None
+    if history is not None:
+        several = [history] if isinstance(history, (str, Path)) else history
+        files = [str(Path(x).resolve()) for x in several]
+    return {"scenario": str(Path(scenario).resolve()), "history": files}
 
 
 def write_roster_folder(
@@ -133,20 +137,31 @@ def generate_chain(
     history: Path | None = None,
     **kwargs: Any,
 ) -> list[Generated]:
-    """Plan consecutive months, each with the previous month's roster as its history.
+    """Plan consecutive months, each with the months before it as its history.
 
-    The first month uses `history` (or the scenario's history.csv). Each month's folder is
-    written before the next is planned, and its roster.csv is the next month's history.
-    `time_limit` applies to each month.
+    The first month uses `history` (or the scenario's history.csv); each later month has
+    that and every roster of the chain so far (the rules that look back a long way, the
+    17-week average, see them all). Each month's folder is written before the next is
+    planned. `time_limit` applies to each month.
     """
+    from rota.io.load import load_config, scenario_toml_path
+
     results: list[Generated] = []
-    hist = history
+    hist: list[Path] = []
+    if history is not None:
+        hist.append(Path(history))
+    else:
+        toml = scenario_toml_path(Path(scenario_path))
+        own = toml.parent / load_config(toml)[0].files.history
+        if own.exists():
+            hist.append(own)
     for month in months:
-        g = generate(scenario_path, month, out=out, history=hist, started=None, **kwargs)
+        g = generate(scenario_path, month, out=out, history=list(hist) or None, started=None,
+                     **kwargs)  # fmt: skip
         results.append(g)
         if g.folder is None or not g.result.found or g.result.interrupted:
             break
-        hist = g.folder / "roster.csv"
+        hist.append(g.folder / "roster.csv")
     return results
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from math import gcd
 
-from rota.domain.models import WEEKDAYS, Staff, Weights
+from rota.domain.models import WEEKDAYS, Duty, Staff, Weights
 from rota.horizon import Horizon
 
 FULL_TIME_HOURS = 40  # PR 2003 Annex E: 8 h a day, 40 h a week
@@ -254,3 +254,28 @@ def most_off_share(coefs: list[int], counts: list[int]) -> float:
     if not coefs or total == 0:
         return 0.0
     return max(abs(n - total * w / whole) for n, w in zip(counts, weights, strict=True))
+
+
+REFERENCE_DAYS = 17 * 7  # WTR reg 4: the 48-hour average week over any 17 weeks
+
+
+def reference_ends(h: Horizon) -> list[int]:
+    """The days of the month that end a whole 17-week reference period the history
+    reaches back over (from the first day of the history's earliest row): the days
+    hours.avg_17w is judged on; none without a history that long."""
+    days = [h.day_index(h.local_date(d.start)) for d in h.scenario.history]
+    first = min((d for d in days if d < 0), default=None)
+    if first is None:
+        return []
+    return [e for e in range(h.n_days) if e - REFERENCE_DAYS + 1 >= first]
+
+
+def reference_cap(h: Horizon) -> int:
+    """Most paid minutes in a 17-week reference period (the weekly average's maximum)."""
+    return int(h.scenario.rules.max_avg_weekly_hours * 60 * REFERENCE_DAYS / 7)
+
+
+def paid_minutes(h: Horizon, d: Duty) -> int:
+    """A shift row's paid minutes: its length less its template's unpaid break."""
+    t = h.scenario.templates.get(d.duty)
+    return h.to_minutes(d.end) - h.to_minutes(d.start) - (t.unpaid_break_minutes if t else 0)

@@ -242,7 +242,8 @@ class Repaired:
 def repair_scenario(
     scenario_path: Path, month: str, published: Path, since: str, *,
     changes: Path | None = None, pins: Path | None = None, notified: str | None = None,
-    history: Path | None = None, check_before: bool = True, variant: Variant | None = None,
+    history: Path | list[Path] | None = None, check_before: bool = True,
+    variant: Variant | None = None,
 ) -> tuple[Horizon, list[Duty]]:  # fmt: skip
     """The repair's month: the scenario with its changes and the published roster."""
     sc = load_scenario(scenario_path, history)
@@ -284,7 +285,8 @@ def repair(
     scenario_path: Path, month: str, since: str, *, published: Path | None = None,
     changes: Path | None = None, pins: Path | None = None, notified: str | None = None,
     out: Path = Path("outputs"), time_limit: float = 60.0, effort: float | None = None,
-    seed: int = 0, workers: int = 2, history: Path | None = None, force: bool = False,
+    seed: int = 0, workers: int = 2, history: Path | list[Path] | None = None,
+    force: bool = False,
     printer=None, started: float | None = None, with_names: bool = False,  # noqa: ANN001
     folder: Path | None = None, variant: Variant | None = None,
 ) -> Repaired:  # fmt: skip

@@ -61,8 +61,15 @@ CATALOGUE: tuple[Rule, ...] = (
     Rule("nights.rest_after", "After the last night of a run, no shift starts until the "
          "rest after nights has passed.", "PFEW shift-pattern guidance (longest possible "
          "recovery after nights)", param="rules.rest_after_nights_hours"),
-    Rule("hours.avg_weekly", "Paid hours over the horizon average at most the weekly maximum.",
+    Rule("hours.avg_weekly", "Paid hours over the month average at most the weekly maximum, "
+         "where the history is too short to judge 17-week periods (hours.avg_17w); not for "
+         "those who opted out.",
          "WTR 1998 reg 4 (48 h average week)", param="rules.max_avg_weekly_hours"),
+    Rule("hours.avg_17w", "Paid hours in any 17 weeks average at most the weekly maximum, "
+         "the history's weeks included (judged where the history reaches back 17 weeks; "
+         "not for those who opted out).",
+         "WTR 1998 reg 4(1)-(3) (48 h average over a 17-week reference period); reg 5 "
+         "(the individual opt-out)", param="rules.max_avg_weekly_hours"),
     Rule("hours.over_contract", "Rostered hours exceed the contracted target by at most the "
          "cap.", "PR 2003 Annex G (overtime); unit policy (the cap)",
          param="rules.max_over_contract_hours"),

@@ -37,7 +37,7 @@ class Folder:
     horizon: Horizon
     duties: list[Duty]
     scenario: Path
-    history: Path | None
+    history: list[Path] | None
 
 
 def read_roster_folder(folder: Path, scenario: Path | None = None) -> Folder:
@@ -60,7 +60,11 @@ def read_roster_folder(folder: Path, scenario: Path | None = None) -> Folder:
         raise InputError(str(summary_path), "does not name its scenario: give --scenario",
                          field="paths.scenario")  # fmt: skip
     scenario = Path(scenario) if scenario is not None else Path(str(named))
-    history = Path(paths["history"]) if paths.get("history") else None
+    named_history = paths.get("history")
+    history: list[Path] | None = None
+    if named_history:
+        history = [Path(x) for x in ([named_history] if isinstance(named_history, str)
+                                     else named_history)]  # fmt: skip
     sc = load_scenario(scenario, history)
     h = build_horizon(sc, month)
     duties, _ = load_roster(roster, str(roster))

@@ -282,6 +282,8 @@ class Staff(Frozen):
     contract_hours_per_week: float = Field(ge=0, le=168)
     appointed_on: date | None = None
     sites_allowed: tuple[str, ...] = ()
+    # has signed the Working Time Regulations' opt-out of the 48-hour average week
+    wtr_opt_out: bool = False
     line: int | None = None  # row of the file it came from, for error messages
 
     @field_validator("staff_id", "rank", "unit")

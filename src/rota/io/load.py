@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -177,8 +177,9 @@ def load_roster(path: Path, label: str | None = None) -> tuple[list[Duty], bytes
     return parse_rows(rows, label, Duty, ROSTER_COLUMNS), raw
 
 
-def load_scenario(path: Path, history: Path | None = None) -> Scenario:
-    """Load and cross-check a scenario folder; `history` overrides its history.csv."""
+def load_scenario(path: Path, history: Path | Sequence[Path] | None = None) -> Scenario:
+    """Load and cross-check a scenario folder; `history` (one roster file, or several:
+    months in a row) overrides its history.csv."""
     toml_path = scenario_toml_path(path)
     folder = toml_path.parent
     config, raw = load_config(toml_path)
@@ -205,19 +206,24 @@ def load_scenario(path: Path, history: Path | None = None) -> Scenario:
         conv = _staff_convert if kind == "staff" else None
         return parse_rows(rows, rel, model, columns + tuple(extra), conv)
 
-    staff = csv_file("staff", files.staff, STAFF_COLUMNS, Staff, False, ("sites_allowed",))
+    staff = csv_file(
+        "staff", files.staff, STAFF_COLUMNS, Staff, False, ("sites_allowed", "wtr_opt_out")
+    )
     accs = csv_file(
         "accreditations", files.accreditations, ACCREDITATION_COLUMNS, Accreditation, False
     )
     absences = csv_file("absences", files.absences, ABSENCE_COLUMNS, Absence, False)
     requests = csv_file("requests", files.requests, REQUEST_COLUMNS, Request, True)
     if history is not None:
-        hist_path = Path(history)
-        if not hist_path.is_file():
-            raise InputError(str(hist_path), "no such history file")
-        sources["history"] = str(hist_path)
-        hist, raw_h = load_roster(hist_path, str(hist_path))
-        hashes[hist_path.name] = sha256(raw_h)
+        hist = []
+        paths = [Path(history)] if isinstance(history, (str, Path)) else [Path(x) for x in history]
+        for hist_path in paths:
+            if not hist_path.is_file():
+                raise InputError(str(hist_path), "no such history file")
+            rows, raw_h = load_roster(hist_path, str(hist_path))
+            hist += rows
+            hashes[hist_path.name if len(paths) == 1 else str(hist_path)] = sha256(raw_h)
+        sources["history"] = str(paths[-1]) if paths else files.history
     elif (folder / files.history).exists():
         sources["history"] = files.history
         hist, raw_h = load_roster(folder / files.history, files.history)

@@ -30,9 +30,12 @@ from rota.changes import published_on_call, published_shifts, since_minutes
 from rota.domain.models import Pin
 from rota.horizon import Horizon, ShiftInstance
 from rota.measures import (
+    REFERENCE_DAYS,
     contract_target_minutes,
     fit_for_site,
     on_call_blocks,
+    reference_cap,
+    reference_ends,
     weekend_of,
     weekend_windows,
 )
@@ -84,8 +87,16 @@ class _Builder:
         self.people: dict[str, _Person] = {}
         for p in sc.staff:
             target = contract_target_minutes(h, p) if p.contract_hours_per_week > 0 else 0
-            cap = min(avg_cap, target + int(rules.max_over_contract_hours * 60))
+            over = target + int(rules.max_over_contract_hours * 60)
+            cap = over if p.wtr_opt_out or reference_ends(h) else min(avg_cap, over)
             self.people[p.staff_id] = _Person(p.staff_id, cap, target)
+        # hours.avg_17w: the 17-week periods judged, and each person's history minutes
+        self.ref_ends = reference_ends(h)
+        self.ref_cap = reference_cap(h)
+        self.opted_out = {p.staff_id for p in sc.staff if p.wtr_opt_out}
+        self.past: dict[str, list[tuple[int, int]]] = defaultdict(list)  # (day, paid)
+        for hs in history:
+            self.past[hs.staff_id].append((hs.day, hs.paid))
         for hs in history:
             q = self.people[hs.staff_id]
             q.days.add(hs.day)
@@ -170,6 +181,8 @@ class _Builder:
             return False
         if q.worked + inst.paid_minutes > q.cap:  # hours.avg_weekly, hours.over_contract
             return False
+        if not self.within_reference(q, d, inst.paid_minutes):
+            return False
         if inst.night and any(inst.end > lo and inst.start < hi for lo, hi in q.on_call):
             return False  # oncall.no_nights
         for pin_day, start, night in self.pinned.get(q.staff_id, ()):  # a repair's pins
@@ -179,6 +192,17 @@ class _Builder:
             if pin_day > d and start < inst.end + gap:
                 return False  # rest.min_hours, nights.rest_after before the pin
         return self.weekend_allowed(q, d)
+
+    def within_reference(self, q: _Person, day: int, paid: int) -> bool:
+        """hours.avg_17w: the month so far and this shift within the first 17-week
+        period judged from `day` on (the history's share of later ones only shrinks,
+        and later shifts are held against their own)."""
+        later = [e for e in self.ref_ends if e >= day]
+        if not later or q.staff_id in self.opted_out:
+            return True
+        e = later[0]
+        before = sum(m for d, m in self.past.get(q.staff_id, ()) if e - REFERENCE_DAYS < d < 0)
+        return q.worked + paid <= max(0, self.ref_cap - before)
 
     def weekend_allowed(self, q: _Person, day: int) -> bool:
         """weekends.max_worked: a new weekend keeps every window round it within the cap

@@ -14,7 +14,7 @@ from rota.check.report import Violation
 from rota.check.roster import PersonShift, Roster
 from rota.domain.models import Staff
 from rota.horizon import Horizon
-from rota.measures import contract_target_minutes, weekend_of, weekend_windows
+from rota.measures import contract_target_minutes, reference_ends, weekend_of, weekend_windows
 
 RULES = (
     "rest.min_hours",
@@ -23,6 +23,7 @@ RULES = (
     "nights.max_consecutive",
     "nights.rest_after",
     "hours.avg_weekly",
+    "hours.avg_17w",
     "hours.over_contract",
     "weekends.max_worked",
     "contract.deviation",
@@ -101,7 +102,8 @@ def person(h: Horizon, p: Staff, mine: list[PersonShift]) -> list[Violation]:
     # hours
     if p.contract_hours_per_week > 0 or worked:
         cap = int(rules.max_avg_weekly_hours * 60 * h.n_days / 7)
-        if worked > cap:
+        # the month's own average, where the history is too short for hours.avg_17w
+        if worked > cap and not p.wtr_opt_out and not reference_ends(h):
             v(Violation("hours.avg_weekly", pid, None,
                         f"{worked / 60:g} h in {h.n_days} days averages "
                         f"{worked / 60 / h.n_days * 7:.1f} h a week "
@@ -112,7 +114,27 @@ def person(h: Horizon, p: Staff, mine: list[PersonShift]) -> list[Violation]:
                         f"{worked / 60:g} h against a target of {target / 60:g} h "
                         f"(at most +{rules.max_over_contract_hours:g})"))  # fmt: skip
     out += _weekends(h, pid, mine)
+    if not p.wtr_opt_out:
+        out += _reference_periods(h, pid, mine)
     return out
+
+
+def _reference_periods(h: Horizon, pid: str, mine: list[PersonShift]) -> list[Violation]:
+    """hours.avg_17w: paid hours in each 17-week period ending on a day of the month
+    that the history reaches back over, at most the weekly maximum x 17; named once, on
+    the first period over it, and only where the month adds to it."""
+    week = h.scenario.rules.max_avg_weekly_hours
+    cap = int(week * 60 * 17)
+    for e in reference_ends(h):
+        lo = e - 17 * 7 + 1
+        past = sum(s.paid for s in mine if s.history and lo <= s.day < 0)
+        month = sum(s.paid for s in mine if not s.history and 0 <= s.day <= e)
+        if month > 0 and past + month > cap:
+            return [Violation("hours.avg_17w", pid, h.date_of(e),
+                              f"{(past + month) / 60:g} h in the 17 weeks to {h.date_of(e)} "
+                              f"average {(past + month) / 60 / 17:.1f} h a week (max "
+                              f"{week:g})")]  # fmt: skip
+    return []
 
 
 def _weekends(h: Horizon, pid: str, mine: list[PersonShift]) -> list[Violation]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rota.horizon import Horizon, ShiftInstance, duty_is_night
-from rota.measures import fit_for_site, is_absent, on_call_blocks, on_call_pool
+from rota.measures import fit_for_site, is_absent, on_call_blocks, on_call_pool, paid_minutes
 
 if TYPE_CHECKING:
     from rota.solve.context import ModelContext
@@ -44,6 +44,7 @@ class HistoryShift:
     night: bool
     site: str
     code: str
+    paid: int = 0  # paid minutes
 
 
 def history_shifts(h: Horizon) -> list[HistoryShift]:
@@ -64,6 +65,7 @@ def history_shifts(h: Horizon) -> list[HistoryShift]:
                 night=duty_is_night(h, d),
                 site=d.site,
                 code=d.duty,
+                paid=paid_minutes(h, d),
             )  # fmt: skip
         )
     return out

@@ -11,7 +11,14 @@ from __future__ import annotations
 from collections import defaultdict
 
 from rota.horizon import Horizon
-from rota.measures import contract_target_minutes, weekend_of, weekend_windows
+from rota.measures import (
+    REFERENCE_DAYS,
+    contract_target_minutes,
+    reference_cap,
+    reference_ends,
+    weekend_of,
+    weekend_windows,
+)
 from rota.solve.context import LOOKBACK_DAYS, ModelContext
 from rota.solve.core import Term, at_most_in_sets, at_most_in_windows, forbid_together
 from rota.solve.core.primitives import Expr
@@ -23,6 +30,7 @@ RULES = (
     "nights.max_consecutive",
     "nights.rest_after",
     "hours.avg_weekly",
+    "hours.avg_17w",
     "hours.over_contract",
     "weekends.max_worked",
     "contract.deviation",
@@ -206,6 +214,7 @@ def add_hours(ctx: ModelContext) -> list[Term]:
     m = ctx.model
     scale = ctx.scale
     avg_cap = int(rules.max_avg_weekly_hours * 60 * h.n_days / 7)
+    judged = bool(reference_ends(h))
     w = sc.weights.contract_deviation_hour
     terms: list[Term] = []
     for p in sc.staff:
@@ -213,7 +222,10 @@ def add_hours(ctx: ModelContext) -> list[Term]:
         if p.contract_hours_per_week <= 0:
             continue
         target = contract_target_minutes(h, p)
-        cap = min(avg_cap, target + int(rules.max_over_contract_hours * 60))
+        over = target + int(rules.max_over_contract_hours * 60)
+        # hours.avg_weekly: the month's own average, where the history is too short for
+        # the 17-week periods of hours.avg_17w; no average for those who opted out
+        cap = over if p.wtr_opt_out or judged else min(avg_cap, over)
         worked = sum(o.shift.paid_minutes * o.var for o in opts) if opts else 0
         if opts:
             m.add(worked <= cap)
@@ -265,10 +277,34 @@ def add_weekends(ctx: ModelContext) -> list[Term]:
     return []
 
 
+def add_avg_17w(ctx: ModelContext) -> list[Term]:
+    """hours.avg_17w: paid minutes in each 17-week reference period ending on a day of
+    the month (measures.reference_ends: those the history reaches back over) at most the
+    weekly maximum x 17, the history's minutes as facts; people who opted out are not
+    held to it. Where the history alone already exceeds it, the month adds nothing."""
+    h = ctx.horizon
+    ends = reference_ends(h)
+    if not ends:
+        return []
+    cap = reference_cap(h)
+    for p in ctx.scenario.staff:
+        opts = ctx.by_person.get(p.staff_id, [])
+        if p.wtr_opt_out or not opts:
+            continue
+        past = ctx.history_by_person.get(p.staff_id, ())
+        for e in ends:
+            before = sum(hs.paid for hs in past if e - REFERENCE_DAYS < hs.day < 0)
+            month = [o for o in opts if o.shift.day <= e]
+            if month:
+                ctx.model.add(sum(o.shift.paid_minutes * o.var for o in month)
+                              <= max(0, cap - before))  # fmt: skip
+    return []
+
+
 def add_working_time(ctx: ModelContext) -> list[Term]:
     """Every working-time rule of the family, in one call."""
     terms: list[Term] = []
     for add in (add_rest, add_consecutive_days, add_days_off, add_consecutive_nights,
-                add_rest_after_nights, add_hours, add_weekends):  # fmt: skip
+                add_rest_after_nights, add_hours, add_avg_17w, add_weekends):  # fmt: skip
         terms += add(ctx)
     return terms
