@@ -122,6 +122,7 @@ def test_comparison_equals_check_on_each_roster(tmp_path):
         for k in ("officer_hours", "supervisor_hours", "skill_hours", "on_call_days"):
             assert float(row[k]) == pytest.approx(rep.uncovered[k]), (row["variant"], k)
         assert float(row[f"delta_{k}"]) == pytest.approx(float(row[k]) - float(rows[0][k]))
+    assert all(x["uncovered_change_significant"] in ("yes", "no") for x in rows[1:])
     lapse = next(x for x in rows if x["variant"] == "s7-lapse")
     assert float(lapse["skill_hours"]) >= float(rows[0]["skill_hours"])
 
@@ -233,3 +234,40 @@ def test_capacity_of_a_variant_with_a_known_shortfall(tmp_path):
     r = CliRunner().invoke(main, ["capacity", str(vf), "--variant", "longer-days", "--month",
                                   "2027-02", "--out", str(out)])  # fmt: skip
     assert r.exit_code == 2 and "staffing changes only" in r.output
+
+
+def test_a_change_within_the_gaps_is_not_significant():
+    """Base: uncovered demand 1,000 found, 600 proven least possible; variant: 900 found,
+    800 bound. The least of each lies in its [bound, found]; their difference in
+    [800 - 1,000, 900 - 600] = [-200, 300], which holds 0: the 100 less may be the
+    solver's, not the variant's ("no"). A variant at 2,000 with bound 1,500 is worse by
+    at least 1,500 - 1,000 = 500: "yes"."""
+    from rota.compare import significance
+
+    base = {"uncovered_cost": 1000.0, "uncovered_bound": 600.0}
+    near = {"uncovered_cost": 900.0, "uncovered_bound": 800.0}
+    far = {"uncovered_cost": 2000.0, "uncovered_bound": 1500.0}
+    assert significance(base, near, "uncovered_cost", "uncovered_bound") == "no"
+    assert significance(base, far, "uncovered_cost", "uncovered_bound") == "yes"
+    assert significance(base, {"uncovered_cost": None}, "uncovered_cost", "uncovered_bound") == ""
+
+
+def test_a_variant_without_a_roster_has_empty_cells_and_a_reason():
+    """A variant whose solve found no roster: its figures are empty in comparison.csv,
+    never 0 (an empty cell is unknown; 0 would read as no gap), with the reason."""
+    from rota.compare import comparison_csv
+
+    base = {"variant": "base", "status": "OPTIMAL", "gap": 0.0, "objective": 10.0,
+            "staff": 9, "officer_hours": 4.0, "supervisor_hours": 0.0, "skill_hours": 0.0,
+            "on_call_days": 0, "by_site": {"A:officers": 4.0}, "folder": "x",
+            "uncovered_demand": "proven minimum"}  # fmt: skip
+    failed = {"variant": "broken", "status": "UNKNOWN", "gap": None, "objective": None,
+              "staff": 9, "reason": "no roster (UNKNOWN): its figures are unknown, not zero",
+              "uncovered_change_significant": ""}  # fmt: skip
+    rows = list(csv.DictReader(comparison_csv([base, failed]).splitlines()))
+    got = rows[1]
+    assert got["status"] == "UNKNOWN"
+    for k in ("officer_hours", "supervisor_hours", "objective", "uncovered_A_officers_hours"):
+        assert got[k] == "", k
+    assert rows[0]["uncovered_A_officers_hours"] == "4.0"
+    assert got["reason"].startswith("no roster (UNKNOWN)")

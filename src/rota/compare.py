@@ -24,8 +24,10 @@ def _figures(g: Generated) -> dict:
 
     h, rep, res = g.horizon, g.report, g.result
     row: dict = {"status": res.status, "gap": res.gap, "objective": res.objective,
-                 "wall_seconds": res.wall_seconds, "staff": len(h.scenario.staff)}  # fmt: skip
+                 "bound": res.best_bound, "wall_seconds": res.wall_seconds,
+                 "staff": len(h.scenario.staff)}  # fmt: skip
     if rep is None:
+        row["reason"] = f"no roster ({res.status}): its figures are unknown, not zero"
         return row
     row.update(rep.uncovered)
     worked: dict[str, int] = {}
@@ -50,8 +52,24 @@ def _figures(g: Generated) -> dict:
     row["folder"] = str(g.folder) if g.folder else ""
     # what is known of the least uncovered demand: "proven minimum" or its distance above
     # the bound (summary.json's words)
-    row["uncovered_demand"] = (g.summary.get("uncovered_demand") or {}).get("says", "")
+    demand = g.summary.get("uncovered_demand") or {}
+    row["uncovered_demand"] = demand.get("says", "")
+    row["uncovered_cost"], row["uncovered_bound"] = demand.get("cost"), demand.get("bound")
     return row
+
+
+def significance(base: dict, row: dict, cost: str, bound: str) -> str:
+    """Whether a variant's change from the base is more than the solver's uncertainty:
+    each true least lies between its bound and the roster found, so the change of the
+    least lies in [variant bound - base found, variant found - base bound]; when that
+    interval holds 0 the change may be the solver's, not the variant's ("no"; "yes" when
+    it does not; empty when a figure is unknown)."""
+    values = (base.get(cost), base.get(bound), row.get(cost), row.get(bound))
+    if any(v is None for v in values):
+        return ""
+    b_found, b_bound, v_found, v_bound = (float(v) for v in values)  # type: ignore[arg-type]
+    low, high = v_bound - b_found, v_found - b_bound
+    return "no" if low <= 1e-9 and high >= -1e-9 else "yes"
 
 
 def run_one(variants_file: str, name: str | None, month: str, opts: dict) -> dict:
@@ -102,6 +120,10 @@ def compare(variants_file: Path, month: str, *, jobs: int = 1,
         for k in FIGURES:
             if k in r and k in base:
                 r[f"delta_{k}"] = round(r[k] - base[k], 2)
+        if r is not base:
+            r["uncovered_change_significant"] = significance(base, r, "uncovered_cost",
+                                                             "uncovered_bound")  # fmt: skip
+            r["objective_change_significant"] = significance(base, r, "objective", "bound")
     return rows
 
 
@@ -114,12 +136,19 @@ def comparison_csv(rows: list[dict]) -> str:
                *[f"delta_{k}" for k in FIGURES]]  # fmt: skip
     table = pd.DataFrame(rows, dtype=object).reindex(columns=figures)  # ints stay ints
     by_site = pd.DataFrame([r.get("by_site", {}) for r in rows], index=table.index)
-    by_site = by_site.reindex(columns=sorted(by_site.columns)).fillna(0.0)
+    by_site = by_site.reindex(columns=sorted(by_site.columns))
+    # a site short of nothing: 0 h; a variant with no roster: empty, never 0
+    measured = [("by_site" in r) for r in rows]
+    by_site.loc[measured] = by_site.loc[measured].fillna(0.0)
     by_site.columns = [f"uncovered_{s.replace(':', '_')}_hours" for s in by_site.columns]
     folder = pd.Series([r.get("folder", "") for r in rows], index=table.index, name="folder")
     says = pd.Series([r.get("uncovered_demand", "") for r in rows], index=table.index,
                      name="uncovered_demand")  # fmt: skip
-    out = pd.concat([table, by_site, folder, says], axis=1)
+    extra = pd.DataFrame([{k: r.get(k, "") for k in ("uncovered_change_significant",
+                                                     "objective_change_significant",
+                                                     "reason")} for r in rows],
+                         index=table.index)  # fmt: skip
+    out = pd.concat([table, by_site, folder, says, extra], axis=1)
     return out.to_csv(index=False, lineterminator="\n")
 
 
