@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from rota.check import CheckReport, check, validate_roster
-from rota.domain.models import Duty
+from rota.domain.models import Costs, Duty
 from rota.domain.scenario import Scenario
 from rota.errors import InputError
 from rota.horizon import Horizon, build_horizon
@@ -228,6 +228,8 @@ class CapacityRun:
     report: CheckReport
     scenario_folder: Path
     roster_folder: Path
+    costs: Costs  # the scenario's pay rates ([costs])
+    days: int  # of the month
 
 
 def _variant_for_capacity(variants_file: Path, name: str) -> tuple[Scenario, str]:
@@ -293,4 +295,5 @@ def capacity(
     h = build_horizon(load_scenario(target / "scenario"), month)
     rep = check(h, cap.result.duties)
     write_roster_folder(h, cap.result, rep, target / month)
-    return CapacityRun(cap.hires, cap.proven, rep, target / "scenario", target / month)
+    return CapacityRun(cap.hires, cap.proven, rep, target / "scenario", target / month,
+                       sc.config.costs, h.n_days)  # fmt: skip

@@ -257,8 +257,12 @@ def capacity(scenario_path: Path, month: str, sites: tuple[str, ...], **opts: An
         _fail(exc)
     proven = "" if cap.proven else " (not proven the fewest within the time limit)"
     click.echo(f"hires: {sum(cap.hires.values())}{proven}")
+    costs = cap.costs
+    note = " (the example rates of [costs]: set the force's own)" if costs.example else ""
     for (site, rank), n in cap.hires.items():
-        click.echo(f"  {site} {rank}: +{n}")
+        month_cost = n * costs.rate(rank) * 40 * cap.days / 7
+        click.echo(f"  {site} {rank}: +{n}, {month_cost:,.0f} {costs.currency} for the "
+                   f"month at 40 h a week{note}")  # fmt: skip
     click.echo("uncovered with them: " + _uncovered(cap.report.uncovered))
     click.echo(f"enlarged scenario: {cap.scenario_folder}; roster: {cap.roster_folder}")
 

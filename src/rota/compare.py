@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from rota.app import Generated
 
 FIGURES = ("officer_hours", "supervisor_hours", "skill_hours", "on_call_days",
-           "overtime_hours", "nights_spread", "weekends_spread")  # fmt: skip
+           "overtime_hours", "overtime_cost", "nights_spread", "weekends_spread")  # fmt: skip
 
 
 def _figures(g: Generated) -> dict:
@@ -34,11 +34,15 @@ def _figures(g: Generated) -> dict:
     for d in res.duties:
         if d.kind == "shift":
             worked[d.staff_id] = worked.get(d.staff_id, 0) + round(d.hours * 60)
-    over = 0
+    over, cost = 0, 0.0
+    costs = h.scenario.config.costs
     for p in h.scenario.staff:
         if p.contract_hours_per_week > 0:
-            over += max(0, worked.get(p.staff_id, 0) - contract_target_minutes(h, p))
+            extra = max(0, worked.get(p.staff_id, 0) - contract_target_minutes(h, p))
+            over += extra
+            cost += extra / 60 * costs.rate(p.rank) * costs.overtime_multiplier
     row["overtime_hours"] = round(over / 60, 2)
+    row["overtime_cost"] = round(cost, 2)
     fair = g.summary.get("fairness", {})
     for kind in ("nights", "weekends"):
         row[f"{kind}_spread"] = max((s[kind]["spread"] for s in fair.values()), default=0.0)

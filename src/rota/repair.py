@@ -41,8 +41,8 @@ from rota.variants import Variant, apply_variant
 PUBLISHED = "published"
 PIN_COLUMNS = ("staff_id", "date", "duty")
 CHANGES_COLUMNS = ("staff_id", "date", "old_duty", "old_site", "new_duty", "new_site",
-                   "notice_days", "cost_class", "premium_hours", "cost", "regulation",
-                   "what")  # fmt: skip
+                   "notice_days", "cost_class", "premium_hours", "premium_pay", "cost",
+                   "regulation", "what")  # fmt: skip
 
 
 # ------------------------------------------------------------------ published versions
@@ -381,8 +381,10 @@ def changes_csv(h: Horizon, changes: list[Change]) -> str:
         cls = CLASSES[c.cls]
         weight = h.scenario.weights.premium_hour
         hours = c.premium / per_hour / weight if weight else 0.0
+        person = h.scenario.people.get(c.staff_id)
+        pay = hours * h.scenario.config.costs.rate(person.rank) if person else 0.0
         w.writerow([c.staff_id, c.day.isoformat(), old_duty, old_site, new_duty, new_site,
-                    c.notice_days, c.cls, f"{hours:.2f}",
+                    c.notice_days, c.cls, f"{hours:.2f}", f"{pay:.2f}",
                     f"{(c.disturbance + c.premium) / per_hour:.2f}", cls.source,
                     cls.text])  # fmt: skip
     return buf.getvalue()

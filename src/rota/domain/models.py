@@ -252,6 +252,29 @@ class Weights(Frozen):
     premium_hour: int = Field(default=10, ge=0)
 
 
+class Costs(Frozen):
+    """Pay, to put a price on staffing figures (comparisons, capacity, repairs). The
+    defaults are an example, not any force's rates: set the force's own."""
+
+    currency: str = "GBP"
+    example: bool = True  # the default table; set false once the rates are the force's
+    hourly: dict[str, float] = Field(
+        default_factory=lambda: {
+            "PC": 21.0,
+            "DC": 21.0,
+            "PS": 27.0,
+            "DS": 27.0,
+            "INSP": 33.0,
+            "DI": 33.0,
+        }
+    )
+    default_hourly: float = Field(default=21.0, ge=0)  # ranks not in `hourly`
+    overtime_multiplier: float = Field(default=1.5, ge=1, le=3)
+
+    def rate(self, rank: str) -> float:
+        return self.hourly.get(rank, self.default_hourly)
+
+
 class ScenarioConfig(Frozen):
     """The whole of scenario.toml, as written."""
 
@@ -264,6 +287,7 @@ class ScenarioConfig(Frozen):
     rules: Rules = Rules()
     on_call: list[OnCallRota] = []
     weights: Weights = Weights()
+    costs: Costs = Costs()
 
     @field_validator("sites")
     @classmethod
