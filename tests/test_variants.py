@@ -271,3 +271,26 @@ def test_a_variant_without_a_roster_has_empty_cells_and_a_reason():
         assert got[k] == "", k
     assert rows[0]["uncovered_A_officers_hours"] == "4.0"
     assert got["reason"].startswith("no roster (UNKNOWN)")
+
+
+def test_overtime_is_costed_at_the_rank_rate(tmp_path):
+    """One sergeant, a day shift (8 h) wanted every day of February 2027 and every rule
+    relaxed enough to work them all: 28 x 8 = 224 h against a target of 40 x 28 / 7 =
+    160 h, 64 h over. At the example rate for PS (27.00 an hour) and an overtime
+    multiplier of 1.5: 64 x 27 x 1.5 = 2,592.00."""
+    from conftest import CAP, make_scenario
+    from rota.app import generate
+    from rota.compare import _figures
+
+    sc = make_scenario(
+        tmp_path / "sc", staff=[["P1", "PS", "A", 40]],
+        templates='[[shift_templates]]\ncode = "D"\nstart = "08:00"\nend = "16:00"\n',
+        demand='[[demand]]\nsite = "A"\nfrom = "08:00"\nto = "16:00"\nofficers = 1\n',
+        rules="min_days_off_per_week = 0\nmax_consecutive_duty_days = 31\n"
+              "max_avg_weekly_hours = 60\nmax_over_contract_hours = 100\n"
+              "supervisor_whenever_staffed = false",
+    )  # fmt: skip
+    g = generate(sc, "2027-02", effort=1, time_limit=CAP, write=False, printer=lambda _l: None)
+    row = _figures(g)
+    assert row["overtime_hours"] == 64
+    assert row["overtime_cost"] == 2592.0
