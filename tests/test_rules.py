@@ -178,46 +178,6 @@ def test_absence_blocks_duties(tmp_scenario):
     assert not [d for d in g.result.duties if 8 <= d.date.day <= 14]
 
 
-NIGHT = '[[shift_templates]]\ncode = "N"\nstart = "22:00"\nend = "06:00"\n'
-NIGHT_DEMAND = '[[demand]]\nsite = "A"\nfrom = "22:00"\nto = "06:00"\nofficers = 1\n'
-
-
-def test_a_night_running_into_leave_is_not_worked(tmp_scenario):
-    """Nights only, annual leave 8-14 Feb: the nights starting on 8-14 Feb are on leave,
-    and the night of the 7th would end at 06:00 on the 8th, the first day of leave, so
-    it is not worked either: 8 nights x 8 h = 64 h uncovered (the last night of the
-    month is measured to midnight, 2 h, and is worked)."""
-    g = one(tmp_scenario, templates=NIGHT, demand=NIGHT_DEMAND,
-            absences=[["P1", "2027-02-08", "2027-02-14", "annual_leave", ""]])  # fmt: skip
-    worked = {d.date.day for d in g.result.duties}
-    assert not worked & set(range(7, 15))
-    assert worked == set(range(1, 7)) | set(range(15, 29))
-    assert uncovered(g) == 64
-
-
-def test_a_night_ending_on_the_first_day_of_leave_breaks_the_absence_rule(tmp_scenario):
-    """The checker on a hand-written roster: P1's night of 7 Feb ends at 06:00 on the
-    8th, the first day of annual leave: eligibility.absence, a hard violation, dated the
-    night's own day; the night of the 6th (ending on the 7th) is fine."""
-    from conftest import check_duties
-    from rota.domain.models import Duty
-
-    folder = tmp_scenario(
-        templates=NIGHT,
-        demand=NIGHT_DEMAND,
-        rules=rules(),
-        staff=[["P1", "PS", "A", 168]],
-        absences=[["P1", "2027-02-08", "2027-02-14", "annual_leave", ""]],
-    )
-    rows = [Duty(staff_id="P1", date=f"2027-02-0{d}", duty="N", site="A",
-                 start=f"2027-02-0{d}T22:00:00+00:00", end=f"2027-02-0{d + 1}T06:00:00+00:00",
-                 hours=8, kind="shift") for d in (6, 7)]  # fmt: skip
-    rep = check_duties(folder, "2027-02", rows)
-    hard = [(v.rule, v.staff_id, v.day.isoformat()) for v in rep.hard]
-    assert hard == [("eligibility.absence", "P1", "2027-02-07")]
-    assert "runs into a day of annual leave" in rep.hard[0].message
-
-
 def test_restricted_only_at_non_operational_sites(tmp_scenario):
     """Restricted all month: no duty at operational A (224 h uncovered), office days
     at non-operational B instead."""

@@ -32,9 +32,8 @@ CATALOGUE: tuple[Rule, ...] = (
          "PFEW shift-pattern guidance (12 h not recommended)", param="rules.max_shift_hours"),
     Rule("eligibility.not_rostered", "People with 0 contracted hours get no shifts.",
          "unit policy (people on 0 contracted hours are not rostered)"),
-    Rule("eligibility.absence", "No duty starts on, or runs into, a day of leave, sickness, "
-         "training, court or other absence (a night ending on the first day of leave "
-         "included).",
+    Rule("eligibility.absence", "No duty starts on a day of leave, sickness, training, court "
+         "or other absence.",
          "unit policy (leave, sickness, training and court days are kept free)"),
     Rule("eligibility.restricted", "People on restricted duties work only at non-operational "
          "sites.", "force policy (restricted duties: no operational posting)"),

@@ -7,8 +7,6 @@ no variable for a duty these rules forbid).
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from rota.check.report import Violation
 from rota.check.roster import PersonShift, Roster
 from rota.domain.models import Staff
@@ -39,15 +37,6 @@ def person(h: Horizon, p: Staff, mine: list[PersonShift]) -> list[Violation]:
         if absence is not None and absence.kind != "restricted":
             v(Violation("eligibility.absence", pid, day,
                         f"{s.code} on a day of {absence.kind.replace('_', ' ')}"))  # fmt: skip
-        else:  # a duty running into a day of absence (a night ending on its first day)
-            ends = h.local_date(h.to_datetime(s.end - 1))
-            later = [sc.absence_on(pid, day + timedelta(days=k))
-                     for k in range(1, (ends - day).days + 1)]  # fmt: skip
-            hit = next((a for a in later if a is not None and a.kind != "restricted"), None)
-            if hit is not None:
-                v(Violation("eligibility.absence", pid, day,
-                            f"{s.code} runs into a day of {hit.kind.replace('_', ' ')} "
-                            f"({hit.start})"))  # fmt: skip
         if s.site in sc.sites and sc.sites[s.site].operational:
             if absence is not None and absence.kind == "restricted":
                 v(Violation("eligibility.restricted", pid, day,

@@ -98,9 +98,6 @@ def eligible_options(
             for inst in h.shifts_by_day[day]:
                 if inst.paid_minutes > max_paid or inst.start < earliest:
                     continue  # duty.max_shift_hours, rest.min_hours against history
-                last = h.day_index(h.local_date(h.to_datetime(inst.end - 1)))
-                if any(is_absent(h, p.staff_id, d) for d in range(day + 1, last + 1)):
-                    continue  # eligibility.absence: it runs into a day of absence
                 for site in inst.sites:
                     if site in allowed and fit[site]:
                         opts.append((inst, site))
