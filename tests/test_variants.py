@@ -123,6 +123,10 @@ def test_comparison_equals_check_on_each_roster(tmp_path):
             assert float(row[k]) == pytest.approx(rep.uncovered[k]), (row["variant"], k)
         assert float(row[f"delta_{k}"]) == pytest.approx(float(row[k]) - float(rows[0][k]))
     assert all(x["uncovered_change_significant"] in ("yes", "no") for x in rows[1:])
+    page = (out / "small" / "2027-02" / "comparison.html").read_text()
+    for x in rows:
+        assert f"<td>{x['variant']}</td>" in page
+    assert "h uncovered" in page and "<svg" in page and "<script" not in page
     lapse = next(x for x in rows if x["variant"] == "s7-lapse")
     assert float(lapse["skill_hours"]) >= float(rows[0]["skill_hours"])
 
@@ -265,6 +269,10 @@ def test_a_variant_without_a_roster_has_empty_cells_and_a_reason():
               "staff": 9, "reason": "no roster (UNKNOWN): its figures are unknown, not zero",
               "uncovered_change_significant": ""}  # fmt: skip
     rows = list(csv.DictReader(comparison_csv([base, failed]).splitlines()))
+    from rota.compare import comparison_html
+
+    page = comparison_html([base, failed], "2027-02", "GBP", True)
+    assert "no roster (UNKNOWN)" in page and "example rates" in page
     got = rows[1]
     assert got["status"] == "UNKNOWN"
     for k in ("officer_hours", "supervisor_hours", "objective", "uncovered_A_officers_hours"):

@@ -156,6 +156,41 @@ def comparison_csv(rows: list[dict]) -> str:
     return out.to_csv(index=False, lineterminator="\n")
 
 
+def comparison_html(rows: list[dict], month: str, currency: str, example: bool) -> str:
+    """comparison.html: the same figures as comparison.csv for a person to read, with a
+    chart of uncovered hours and overtime cost per variant (self-contained, no script)."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    env = Environment(loader=PackageLoader("rota.report"),
+                      autoescape=select_autoescape(["html"]))  # fmt: skip
+    shown = []
+    for r in rows:
+        measured = "by_site" in r
+        hours = (
+            sum(float(r.get(k) or 0) for k in ("officer_hours", "supervisor_hours", "skill_hours"))
+            if measured
+            else 0.0
+        )
+        shown.append({**r, "measured": measured, "hours": round(hours, 2),
+                      "significant": r.get("uncovered_change_significant", ""),
+                      "proven": r.get("uncovered_demand") == "proven minimum"})  # fmt: skip
+    top_h = max((x["hours"] for x in shown), default=0.0) or 1.0
+    top_c = max((float(x.get("overtime_cost") or 0) for x in shown), default=0.0) or 1.0
+    span, left = 420, 170
+    bars = [{"variant": x["variant"], "y": 6 + 22 * i, "hours": x["hours"],
+             "proven": x["proven"], "cost": float(x.get("overtime_cost") or 0),
+             "hours_w": round(span * x["hours"] / top_h, 1),
+             "cost_w": round(span * float(x.get("overtime_cost") or 0) / top_c, 1)}
+            for i, x in enumerate(shown) if x["measured"]]  # fmt: skip
+    chart = {"bars": bars, "left": left, "width": left + span + 200,
+             "height": 12 + 22 * len(bars)}  # fmt: skip
+    base = rows[0].get("folder", "") if rows else ""
+    title = f"Staffing variants, {month}" + (f" ({Path(base).parent.name})" if base else "")
+    return env.get_template("comparison.html").render(
+        title=title, month=month, rows=shown, chart=chart, currency=currency,
+        example_costs=example)  # fmt: skip
+
+
 def table(rows: list[dict]) -> str:
     cols = [("variant", 22, "{}"), ("status", 9, "{}"), ("gap", 7, "{:.1%}"),
             ("officer_hours", 9, "{:g}"), ("supervisor_hours", 9, "{:g}"),
@@ -185,9 +220,14 @@ def compare_variants(
 ) -> tuple[list[dict], Path]:
     """`rota scenario`: solve a scenario and its variants; write comparison.csv beside the
     base scenario's roster. Returns the rows and the file written."""
+    from rota.io.load import load_scenario
     from rota.io.write import atomic_write
+    from rota.variants import load_variants
 
     rows = compare(variants, month, out=out, **kwargs)
     folder = Path(rows[0]["folder"]) if rows[0].get("folder") else out
     atomic_write(folder / "comparison.csv", comparison_csv(rows))
+    costs = load_scenario(load_variants(variants)[0]).config.costs
+    atomic_write(folder / "comparison.html",
+                 comparison_html(rows, month, costs.currency, costs.example))  # fmt: skip
     return rows, folder / "comparison.csv"
