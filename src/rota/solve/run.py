@@ -11,10 +11,12 @@ seen is the one written:
 2. the model (model.py), and the first roster's exact costs in it (a replay);
 3. cover: a copy of the month whose only objective is its uncovered demand, from the
    best roster, until it proves its least or spends its share of the effort;
-4. whole: the whole objective, with uncovered demand held at the best found;
-5. replay of the final roster with its shifts fixed: its exact costs.
+4. fewest (a repair of a published roster only): the fewest changed duties, uncovered
+   demand held, and the count held from then on;
+5. whole: the whole objective, with uncovered demand held at the best found;
+6. replay of the final roster with its shifts fixed: its exact costs.
 
-Phases 3-5 run on deterministic budgets (settings.py), so the roster depends on the
+Phases 3-6 run on deterministic budgets (settings.py), so the roster depends on the
 inputs, seed, workers and effort only. `time_limit` caps the wall clock; a run it cuts
 short says so (`Result.cut_short`), and only such a run may differ between machines.
 """
