@@ -25,7 +25,6 @@ double time: 2, and 8 hours for the day in lieu).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -127,11 +126,20 @@ def published_on_call(h: Horizon) -> set[tuple[str, str, int]]:
     return out
 
 
+def frozen_days(h: Horizon) -> dict[str, set[int]]:
+    """Per on-call rota, the days of the month in blocks that began before the repair's
+    instant."""
+    out: dict[str, set[int]] = {}
+    for rota in h.scenario.on_call:
+        blocks = on_call_blocks(h, rota)
+        out[rota] = {d for i in frozen_blocks(h, rota) for d in blocks[i][1]}
+    return out
+
+
 def frozen_on_call_rows(h: Horizon) -> list[Duty]:
     """The published on-call rows of the blocks that began before the repair's instant:
     written as published (handovers in part included), whoever the solver's blocks say."""
-    keep = {rota: {d for i in frozen_blocks(h, rota) for d in on_call_blocks(h, rota)[i][1]}
-            for rota in h.scenario.on_call}  # fmt: skip
+    keep = frozen_days(h)
     return [d for d in published(h).duties if d.kind == "on_call"
             and h.day_index(d.date) in keep.get(d.duty, set())]  # fmt: skip
 
@@ -235,11 +243,4 @@ def changes_between(h: Horizon, new_shifts: dict[tuple[str, int], tuple[Slot, in
         out.append(Change(pid, h.date_of(day), rota if held else "", "" if held else rota,
                           notice_days(h, day), cls, disturbance(h, cls, day), 0))  # fmt: skip
     out.sort(key=lambda c: (c.day, c.staff_id, c.old, c.new))
-    return out
-
-
-def by_person_day(changes: list[Change]) -> dict[str, dict[date, list[Change]]]:
-    out: dict[str, dict[date, list[Change]]] = defaultdict(lambda: defaultdict(list))
-    for c in changes:
-        out[c.staff_id][c.day].append(c)
     return out

@@ -24,9 +24,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from rota.changes import CLASSES, Change, frozen_on_call_rows, since_minutes
+from rota.changes import CLASSES, Change, frozen_days, frozen_on_call_rows, since_minutes
 from rota.check import CheckReport, check, validate_roster
-from rota.check.families.changes import frozen_days
 from rota.domain.models import Duty, Pin
 from rota.domain.scenario import Published
 from rota.errors import InputError

@@ -230,11 +230,10 @@ def leave_as_is(f: Folder, staff: str, first: str, last: str, kind: str) -> Leav
     sc = replace(h.scenario, absences=(*h.scenario.absences, absence))
     hl = build_horizon(sc, h.label)
     dropped = [d for d in f.duties if d.staff_id == staff and d1 <= d.date <= d2]
-    # an on-call day before the leave that runs into its first day goes too
     keep = [d for d in f.duties if d not in dropped]
+    # judged on the month with the leave: an on-call day before it that runs into its
+    # first day is what `broken` holds (oncall.absence), and a repair is needed
     verdict = judge(hl, f.duties, keep, [f"{staff} drops {d.duty} on {d.date}" for d in dropped])
-    # the roster before the leave, judged on the month with it, breaks the absence rules
-    # for the dropped duties only; what the dropping breaks is what `broken` holds
     return LeaveAnswer(staff, d1, d2, dropped, verdict)
 
 

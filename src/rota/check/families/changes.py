@@ -10,7 +10,7 @@ from __future__ import annotations
 from rota.changes import (
     Change,
     changes_between,
-    frozen_blocks,
+    frozen_days,
     published,
     published_on_call,
     since_minutes,
@@ -19,7 +19,7 @@ from rota.check.families.on_call import measure_on_call
 from rota.check.report import Violation
 from rota.check.roster import Roster
 from rota.horizon import Horizon
-from rota.measures import on_call_blocks, scale_of
+from rota.measures import scale_of
 
 RULES = ("repair.kept", "repair.pinned", "repair.change")
 
@@ -34,15 +34,6 @@ def measure_changes(h: Horizon, roster: Roster) -> list[Change]:
                    for pid, days in people.items() for d in days}  # fmt: skip
         roster.memo["changes"] = changes_between(h, shifts, on_call)
     return roster.memo["changes"]  # type: ignore[return-value]
-
-
-def frozen_days(h: Horizon) -> dict[str, set[int]]:
-    """Per on-call rota, the days of the month in blocks that started before the repair."""
-    out: dict[str, set[int]] = {}
-    for rota in h.scenario.on_call:
-        blocks = on_call_blocks(h, rota)
-        out[rota] = {d for i in frozen_blocks(h, rota) for d in blocks[i][1]}
-    return out
 
 
 def check_changes(h: Horizon, roster: Roster) -> list[Violation]:
