@@ -164,3 +164,16 @@ def test_leave_grantable_as_is(folder):
                "2027-02-09")  # fmt: skip
     assert res.exit_code == 0, res.output
     assert "grantable as is: P3 drops 1 duties" in res.output
+
+
+def test_leave_the_day_after_an_on_call_day_is_not_granted_as_is(folder):
+    """D1's on-call day of Sunday 14 Feb runs to 08:00 on the 15th: leave from the 15th
+    drops no duty of D1's, yet the on-call day would overlap it (oncall.absence), so it
+    is not grantable as is; and the repair from the 15th cannot change the day of the
+    14th, which the leave would break: exit 2, one line naming the rule and the day."""
+    res = _run("leave", str(folder), "--staff", "D1", "--from", "2027-02-15", "--to",
+               "2027-02-16")  # fmt: skip
+    assert "grantable as is" not in res.output
+    assert res.exit_code == 2, res.output
+    assert "oncall.absence (D1 on 2027-02-14" in res.output and "before --from" in res.output
+    assert len(res.output.strip().splitlines()) == 1

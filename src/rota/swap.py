@@ -108,8 +108,11 @@ class Verdict:
                 for k in self.after.uncovered}  # fmt: skip
 
 
-def judge(h: Horizon, before: list[Duty], after: list[Duty], moves: list[str]) -> Verdict:
-    old, new = check(h, before), check(h, after)
+def judge(h: Horizon, before: list[Duty], after: list[Duty], moves: list[str],
+          after_h: Horizon | None = None) -> Verdict:  # fmt: skip
+    """`before` judged on `h`, `after` on `after_h` (default `h`: the month with the
+    change's new facts, e.g. a leave)."""
+    old, new = check(h, before), check(after_h or h, after)
     seen = {(v.rule, v.staff_id, v.day, v.message) for v in old.hard}
     broken = [v for v in new.hard if (v.rule, v.staff_id, v.day, v.message) not in seen]
     return Verdict(moves, sort_duties(after), broken, old, new)
@@ -231,9 +234,11 @@ def leave_as_is(f: Folder, staff: str, first: str, last: str, kind: str) -> Leav
     hl = build_horizon(sc, h.label)
     dropped = [d for d in f.duties if d.staff_id == staff and d1 <= d.date <= d2]
     keep = [d for d in f.duties if d not in dropped]
-    # judged on the month with the leave: an on-call day before it that runs into its
-    # first day is what `broken` holds (oncall.absence), and a repair is needed
-    verdict = judge(hl, f.duties, keep, [f"{staff} drops {d.duty} on {d.date}" for d in dropped])
+    # the roster as it is against the month as it is, the roster without those duties
+    # against the month with the leave: what the leave still meets (an on-call day
+    # before it that runs into its first day: oncall.absence) is in `broken`
+    verdict = judge(h, f.duties, keep, [f"{staff} drops {d.duty} on {d.date}" for d in dropped],
+                    after_h=hl)  # fmt: skip
     return LeaveAnswer(staff, d1, d2, dropped, verdict)
 
 
