@@ -17,6 +17,7 @@ import click
 from rota.errors import InputError
 from rota.options import (
     EFFORT_HELP,
+    FOLDER_SCENARIO,
     FORCE,
     HISTORY,
     MONTH,
@@ -525,12 +526,7 @@ def _verdict(v: Verdict) -> None:
     default=None,
     help="Write the roster after a legal swap to this file (roster.csv format).",
 )
-@click.option(
-    "--scenario",
-    type=PathType,
-    default=None,
-    help="The scenario (default: the one the folder was planned with).",
-)
+@FOLDER_SCENARIO
 def swap(folder: Path, give: str, take: str | None, to: str | None, on_call: str | None,
          at: str | None, write: Path | None, scenario: Path | None) -> None:  # fmt: skip
     """Is a swap or a cover legal on FOLDER's roster? Each rule it would break, with its
@@ -577,12 +573,7 @@ def swap(folder: Path, give: str, take: str | None, to: str | None, on_call: str
     help="If a repair is needed: the day its changes are notified.",
 )
 @solver_options(60, None, "Work units for a repair, if one is needed.")
-@click.option(
-    "--scenario",
-    type=PathType,
-    default=None,
-    help="The scenario (default: the one the folder was planned with).",
-)
+@FOLDER_SCENARIO
 def leave(folder: Path, staff: str, first: str, last: str, kind: str, scenario: Path | None,
           **opts: Any) -> None:  # fmt: skip
     """Can STAFF have leave from --from to --to on FOLDER's roster? As is, or with which

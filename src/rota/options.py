@@ -58,3 +58,7 @@ NAMES = _options(
                  help="The scenario, for staff names with --with-names."),
     click.option("--with-names", is_flag=True, help="Show staff names."),
 )  # fmt: skip
+FOLDER_SCENARIO = click.option(
+    "--scenario", type=PathType, default=None,
+    help="The scenario (default: the one the folder was planned with).",
+)  # fmt: skip

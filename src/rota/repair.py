@@ -16,7 +16,6 @@ import csv
 import io
 import json
 import time
-import tomllib
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -139,15 +138,10 @@ class _ChangesFile(BaseModel):
 
 def load_changes(path: Path) -> Variant:
     """A changes file: `changes = [...]`, the operations of a variants file."""
-    from rota.io.load import error_field, error_text
+    from rota.io.load import error_field, error_text, read_toml
 
     label = Path(path).name
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(label, f"cannot read: {exc.strerror or exc}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(label, f"not valid TOML: {exc}") from None
+    data = read_toml(Path(path))
     try:
         cf = _ChangesFile.model_validate(data)
     except ValidationError as exc:

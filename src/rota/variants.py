@@ -17,7 +17,6 @@ validated again; a bad change exits 2 naming the variant, the change and the fie
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -134,16 +133,11 @@ class VariantsFile(BaseModel):
 
 def load_variants(path: Path) -> tuple[Path, list[Variant]]:
     """The scenario folder a variants file names, and its variants."""
-    from rota.io.load import error_field, error_text
+    from rota.io.load import error_field, error_text, read_toml
 
     path = Path(path)
     label = path.name
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(label, f"cannot read: {exc.strerror or exc}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(label, f"not valid TOML: {exc}") from None
+    data = read_toml(path)
     try:
         vf = VariantsFile.model_validate(data)
     except ValidationError as exc:

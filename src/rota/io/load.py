@@ -77,6 +77,17 @@ def _read_bytes(path: Path, label: str) -> bytes:
         raise InputError(label, f"cannot read: {exc.strerror or exc}") from None
 
 
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file a user gives (variants, changes), or exit 2 naming it."""
+    label = Path(path).name
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(label, f"cannot read: {exc.strerror or exc}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(label, f"not valid TOML: {exc}") from None
+
+
 def load_config(path: Path) -> tuple[ScenarioConfig, bytes]:
     raw = _read_bytes(path, path.name)
     try:
