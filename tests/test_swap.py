@@ -9,19 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import ELN, make_scenario
+from conftest import ELN, SITE_A, make_scenario
 from rota.cli import main
 
 MONTH = "2027-02"
-SITES = """
-[[sites]]
-id = "A"
-operational = true
-supervision = "on_site"
-[[sites]]
-id = "UCO"
-operational = false
-"""
+SITES = SITE_A + '[[sites]]\nid = "UCO"\noperational = false\n'
 ROTA = ('[[on_call]]\nid = "SUP"\nunits = ["UC"]\nranks = ["DS"]\nhandover = "08:00"\n'
         'block_days = 7\nblock_start = "mon"\nper_day = 1\nmax_blocks_per_person = 4\n'
         "no_back_to_back = false\nno_night_shifts = true\n")  # fmt: skip

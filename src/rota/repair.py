@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from rota.changes import CLASSES, Change, frozen_days, frozen_on_call_rows, since_minutes
 from rota.check import CheckReport, check, validate_roster
 from rota.domain.models import Duty, Pin
-from rota.domain.scenario import Published
+from rota.domain.scenario import Published, Scenario
 from rota.errors import InputError
 from rota.horizon import Horizon, build_horizon
 from rota.io.load import load_roster, load_scenario, parse_rows, read_csv_rows, sha256
@@ -236,10 +236,10 @@ def repair_scenario(
     scenario_path: Path, month: str, published: Path, since: str, *,
     changes: Path | None = None, pins: Path | None = None, notified: str | None = None,
     history: Path | list[Path] | None = None, check_before: bool = True,
-    variant: Variant | None = None,
+    variant: Variant | None = None, base: Scenario | None = None,
 ) -> tuple[Horizon, list[Duty]]:  # fmt: skip
     """The repair's month: the scenario with its changes and the published roster."""
-    sc = load_scenario(scenario_path, history)
+    sc = base if base is not None else load_scenario(scenario_path, history)
     h0 = build_horizon(sc, month)
     published = Path(published)
     if not published.is_file():
@@ -290,7 +290,8 @@ def repair(
 
     t0 = started if started is not None else time.monotonic()
     sc0 = load_scenario(scenario_path, history)
-    month_folder = output_folder(out, sc0, build_horizon(sc0, month).label)
+    h0 = build_horizon(sc0, month)
+    month_folder = output_folder(out, sc0, h0.label)
     folder = folder or month_folder
     if published is None:
         versions = published_versions(month_folder)
@@ -300,7 +301,7 @@ def repair(
         published = versions[-1] / "roster.csv"
     h, _old = repair_scenario(scenario_path, month, published, since, changes=changes,
                               pins=pins, notified=notified, history=history,
-                              variant=variant)  # fmt: skip
+                              variant=variant, base=sc0)  # fmt: skip
     current = folder / "roster.csv"
     if current.exists() and not force and not _is_published(folder, current):
         raise InputError(str(current), "a roster that is not published is there (publish it, "

@@ -116,13 +116,15 @@ class _Builder:
         # a repair: (person, day) -> published shift, pins by day, the instant before
         # which duties have happened
         self.repair = sc.published is not None
-        self.old: dict[tuple[str, int], tuple[str, str]] = {}
+        # day -> the published shifts of that day: (person, code, site), in person order
+        self.old_by_day: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
         self.old_on_call: set[tuple[str, str, int]] = set()
         self.pins: dict[int, list[Pin]] = defaultdict(list)
         self.pinned: dict[str, list[tuple[int, int, bool]]] = defaultdict(list)
         self.cut = NEVER
         if sc.published is not None:
-            self.old = published_shifts(h)
+            for (pid, d), (code, site) in sorted(published_shifts(h).items()):
+                self.old_by_day[d].append((pid, code, site))
             self.old_on_call = published_on_call(h)
             self.cut = since_minutes(h)
             for pin in sc.published.pins:
@@ -326,9 +328,9 @@ class _Builder:
             if inst is not None:
                 out.append((pin.staff_id, inst, pin.site))
                 taken.add(pin.staff_id)
-        for (pid, d), (code, site) in sorted(self.old.items()):
-            inst = h.instance_of(d, code)
-            if d != day or pid in taken or inst is None or pid not in self.people:
+        for pid, code, site in self.old_by_day.get(day, ()):
+            inst = h.instance_of(day, code)
+            if pid in taken or inst is None or pid not in self.people:
                 continue
             if inst.start < self.cut or self.may_work(self.people[pid], inst, site):
                 out.append((pid, inst, site))
